@@ -1,0 +1,145 @@
+//! Authenticated API calls: which host a path lives on, the request, and a short secret-free
+//! summary of an error answer.
+
+use crate::http::{HttpRequest, HttpResponse};
+use crate::secret::AccessToken;
+use crate::token::{excerpt, scrub};
+use crate::url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};
+
+/// The path prefixes served by api.getgo.com (Admin, SCIM identity, GoToWebinar, GoToMeeting);
+/// every other path is a GoTo Connect API on api.goto.com (goto-api.md §5).
+const GETGO_PREFIXES: [&str; 4] = ["/admin/", "/identity/", "/G2W/", "/G2M/"];
+
+/// The base URL a path is called on: `GOTO_API_URL` when set, else GoTo's host for that API.
+pub fn base_for(path: &str, api_url: Option<&BaseUrl>) -> BaseUrl {
+    if let Some(base) = api_url {
+        return base.clone();
+    }
+    let host = if GETGO_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+        GETGO_API_URL
+    } else {
+        GOTO_CONNECT_API_URL
+    };
+    BaseUrl::parse("GOTO_API_URL", host).expect("GoTo's own hosts are valid URLs")
+}
+
+/// One API call: `Authorization: Bearer …`, `Accept: application/json`, and a JSON body when
+/// one is given.
+pub fn api_request(
+    base: &BaseUrl,
+    method: &str,
+    path_and_query: &str,
+    token: &AccessToken,
+    json_body: Option<Vec<u8>>,
+) -> HttpRequest {
+    let mut headers = vec![
+        (
+            "Authorization".to_owned(),
+            format!("Bearer {}", token.expose_secret()),
+        ),
+        ("Accept".to_owned(), "application/json".to_owned()),
+    ];
+    if json_body.is_some() {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
+    HttpRequest {
+        method: method.to_ascii_uppercase(),
+        url: base.join(path_and_query),
+        headers,
+        body: json_body,
+    }
+}
+
+/// A one-line summary of an error answer: GoTo Connect's `errorCode: message`, GoToWebinar's
+/// `int_err_code: msg`, or a scrubbed excerpt of anything else.
+pub fn error_summary(answer: &HttpResponse) -> String {
+    let json: Option<serde_json::Value> = serde_json::from_slice(&answer.body).ok();
+    let field = |name: &str| {
+        json.as_ref()
+            .and_then(|v| v.get(name))
+            .and_then(|v| v.as_str())
+            .map(scrub)
+    };
+    let pairs = [
+        ("errorCode", "message"),
+        ("int_err_code", "msg"),
+        ("error", "error_description"),
+    ];
+    for (code, message) in pairs {
+        if let Some(code) = field(code) {
+            return match field(message) {
+                Some(message) => {
+                    format!("{code}: {}", message.chars().take(160).collect::<String>())
+                }
+                None => code,
+            };
+        }
+    }
+    excerpt(&answer.body)
+}
+
+/// What a 401 or 403 from an API most likely means, for the message after the token was
+/// already renewed once.
+pub fn rejection_hint(status: u16) -> &'static str {
+    match status {
+        401 => {
+            "GoTo rejected the access token even after a fresh exchange: check that the PAT's \
+             user may use this API (admin APIs need an admin) and that GOTO_API_URL, if set, \
+             belongs to the same GoTo environment as GOTO_AUTH_URL"
+        }
+        _ => {
+            "GoTo refused the call: the token lacks a scope this API needs; enable the scope on \
+             the OAuth client (https://developer.logmeininc.com/clients) and on a new PAT \
+             (https://myaccount.goto.com → Developer Tools), then run `cargo xtask token --force`"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_go_to_their_products_host() {
+        assert_eq!(
+            base_for("/identity/v1/Users/me", None).as_str(),
+            GETGO_API_URL
+        );
+        assert_eq!(
+            base_for("/G2W/rest/v2/organizers/1/webinars", None).as_str(),
+            GETGO_API_URL
+        );
+        assert_eq!(
+            base_for("/users/v1/lines", None).as_str(),
+            GOTO_CONNECT_API_URL
+        );
+        let sandbox = BaseUrl::parse("GOTO_API_URL", "http://127.0.0.1:9").unwrap();
+        assert_eq!(base_for("/users/v1/lines", Some(&sandbox)), sandbox);
+    }
+
+    #[test]
+    fn error_summaries_read_each_products_envelope() {
+        let answer = |body: &str| HttpResponse {
+            status: 403,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.as_bytes().to_vec(),
+        };
+        assert_eq!(
+            error_summary(&answer(
+                r#"{"reference":"x","constraintViolations":[],"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"scope missing"}"#
+            )),
+            "AUTHZ_INSUFFICIENT_SCOPE: scope missing"
+        );
+        assert_eq!(
+            error_summary(&answer(
+                r#"{"int_err_code":"InvalidToken","msg":"Invalid token passed"}"#
+            )),
+            "InvalidToken: Invalid token passed"
+        );
+        assert_eq!(
+            error_summary(&answer("not.authenticated")),
+            "not.authenticated"
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! Typed errors. Each message says what went wrong and what to do, in the terms of GoTo's guide,
+//! and none of them can hold a secret: they carry key names, hosts, statuses and scrubbed
+//! excerpts, never values read from the env file.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use crate::dotenv::EnvFileError;
+use crate::keys;
+
+/// A URL in the configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UrlError {
+    /// Not an absolute http(s) URL with a host.
+    #[error(
+        "{key} is not a usable URL ({reason}); write it like https://authentication.logmeininc.com"
+    )]
+    Invalid {
+        /// The env key that held the URL.
+        key: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Plain `http://` to a host that is not this machine.
+    #[error(
+        "{key} uses plain http:// to {host}: https is required, because credentials would travel \
+         unencrypted (http:// is only allowed to loopback addresses such as the sandbox); use https://{host}"
+    )]
+    PlainHttp {
+        /// The env key that held the URL.
+        key: &'static str,
+        /// The host it names.
+        host: String,
+    },
+    /// The token host GoTo decommissioned.
+    #[error(
+        "{key} points at api.getgo.com/oauth/v2, GoTo's old token host, which no longer issues tokens \
+         (see \"Migrating to New Token Retrieval with authentication.logmeininc.com\" on developer.goto.com); \
+         remove {key} from the env file to use https://authentication.logmeininc.com"
+    )]
+    DeprecatedAuthHost {
+        /// The env key that held the URL.
+        key: &'static str,
+    },
+}
+
+/// The env file and the environment do not give a usable configuration.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A key the user must supply is missing or empty.
+    #[error("{key} is not set in {} nor in the environment: {}", env_file.display(), keys::where_to_find(key))]
+    MissingKey {
+        /// The missing key.
+        key: &'static str,
+        /// The env file that was read.
+        env_file: PathBuf,
+    },
+    /// A URL key is unusable.
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// The env file cannot be read.
+    #[error(transparent)]
+    EnvFile(#[from] EnvFileError),
+}
+
+/// The HTTP exchange itself failed: no answer, or an answer we refuse to read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// An attempt took longer than the timeout.
+    #[error("no answer from {url} within {} s; check your network, or allow more time with --timeout", timeout.as_secs())]
+    Timeout {
+        /// Where the request went.
+        url: String,
+        /// The per-attempt timeout.
+        timeout: Duration,
+    },
+    /// No connection could be made, or it broke before a whole answer arrived.
+    #[error("the connection to {url} failed ({detail}); check the host and your network")]
+    Connection {
+        /// Where the request went.
+        url: String,
+        /// The underlying cause, without secrets.
+        detail: String,
+    },
+    /// The answer was larger than we are willing to hold in memory.
+    #[error(
+        "the answer from {url} is larger than {limit} bytes, which no GoTo answer is; refusing to read it"
+    )]
+    TooLarge {
+        /// Where the request went.
+        url: String,
+        /// The cap in bytes.
+        limit: usize,
+    },
+    /// The HTTP client could not be set up.
+    #[error("could not set up the HTTP client: {0}")]
+    Setup(String),
+}
+
+/// The OAuth `error` codes of RFC 6749 §5.2 that GoTo's token endpoint answers with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum OAuthErrorCode {
+    /// Unknown client id or wrong secret.
+    InvalidClient,
+    /// The PAT is wrong, expired or revoked.
+    InvalidGrant,
+    /// The OAuth client does not have the Personal Access Token grant enabled.
+    UnauthorizedClient,
+    /// The PAT's scopes do not match the client's.
+    InvalidScope,
+    /// The request was malformed.
+    InvalidRequest,
+    /// The grant type is not supported.
+    UnsupportedGrantType,
+    /// Any other code, kept verbatim.
+    Other(String),
+}
+
+impl OAuthErrorCode {
+    pub(crate) fn parse(code: &str) -> OAuthErrorCode {
+        match code {
+            "invalid_client" => OAuthErrorCode::InvalidClient,
+            "invalid_grant" => OAuthErrorCode::InvalidGrant,
+            "unauthorized_client" => OAuthErrorCode::UnauthorizedClient,
+            "invalid_scope" => OAuthErrorCode::InvalidScope,
+            "invalid_request" => OAuthErrorCode::InvalidRequest,
+            "unsupported_grant_type" => OAuthErrorCode::UnsupportedGrantType,
+            other => OAuthErrorCode::Other(other.to_owned()),
+        }
+    }
+
+    /// The code as GoTo sent it.
+    pub fn as_str(&self) -> &str {
+        match self {
+            OAuthErrorCode::InvalidClient => "invalid_client",
+            OAuthErrorCode::InvalidGrant => "invalid_grant",
+            OAuthErrorCode::UnauthorizedClient => "unauthorized_client",
+            OAuthErrorCode::InvalidScope => "invalid_scope",
+            OAuthErrorCode::InvalidRequest => "invalid_request",
+            OAuthErrorCode::UnsupportedGrantType => "unsupported_grant_type",
+            OAuthErrorCode::Other(code) => code,
+        }
+    }
+
+    /// What the user should do, in the terms of GoTo's PAT guide.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            OAuthErrorCode::InvalidClient => {
+                "check GOTO_CLIENT_ID and GOTO_CLIENT_SECRET against your OAuth client at \
+                 https://developer.logmeininc.com/clients"
+            }
+            OAuthErrorCode::InvalidGrant => {
+                "the personal access token (GOTO_PAT) is wrong, expired or revoked: create one at \
+                 https://myaccount.goto.com → Developer Tools → Create token, and put it in GOTO_PAT"
+            }
+            OAuthErrorCode::UnauthorizedClient => {
+                "enable the Personal Access Token grant type on the OAuth client: \
+                 https://developer.logmeininc.com/clients → pencil icon → Grant types → \
+                 Personal Access Token → Save"
+            }
+            OAuthErrorCode::InvalidScope => {
+                "the personal access token's scopes must match the scopes enabled on your OAuth \
+                 client: compare them at https://myaccount.goto.com → Developer Tools and \
+                 https://developer.logmeininc.com/clients, then create a new token"
+            }
+            OAuthErrorCode::InvalidRequest | OAuthErrorCode::UnsupportedGrantType => {
+                "the request did not have the form GoTo's guide shows; check that GOTO_AUTH_URL \
+                 is GoTo's token host (https://authentication.logmeininc.com)"
+            }
+            OAuthErrorCode::Other(_) => {
+                "see the description above; GoTo's token endpoint is described at \
+                 https://developer.goto.com/guides/Authentication/03.1_HOW_accessTokenPAT/"
+            }
+        }
+    }
+}
+
+/// The token exchange did not produce a token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExchangeError {
+    /// GoTo refused the exchange with an OAuth error.
+    #[error(
+        "GoTo refused the token exchange ({status} {}{}): {}",
+        code.as_str(),
+        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default(),
+        code.remedy()
+    )]
+    OAuth {
+        /// HTTP status.
+        status: u16,
+        /// The OAuth error code.
+        code: OAuthErrorCode,
+        /// `error_description`, scrubbed of anything token-shaped.
+        description: Option<String>,
+    },
+    /// The URL is GoTo's decommissioned token path, which only answers "no longer valid".
+    #[error(
+        "{url} answered ({status}) that this endpoint is no longer valid: GoTo moved token retrieval \
+         from api.getgo.com/oauth/v2 to https://authentication.logmeininc.com/oauth/token; \
+         set GOTO_AUTH_URL to https://authentication.logmeininc.com or remove it"
+    )]
+    DecommissionedEndpoint {
+        /// HTTP status.
+        status: u16,
+        /// The URL that answered.
+        url: String,
+    },
+    /// The answer was not the JSON an OAuth token endpoint sends.
+    #[error(
+        "{url} answered {status} with {} instead of JSON: \"{excerpt}\"; check that GOTO_AUTH_URL is \
+         GoTo's token host (https://authentication.logmeininc.com){}",
+        content_type.as_deref().unwrap_or("no content type"),
+        if *status >= 500 || *status == 429 { ", or try again later" } else { "" }
+    )]
+    NotJson {
+        /// HTTP status.
+        status: u16,
+        /// Where the request went.
+        url: String,
+        /// The Content-Type header, if any.
+        content_type: Option<String>,
+        /// A short, secret-free excerpt of the body.
+        excerpt: String,
+    },
+    /// A JSON answer without the fields a token answer needs, or with wrong ones.
+    #[error("{url} answered {status} with JSON that is not a usable token answer: {problem}")]
+    Malformed {
+        /// HTTP status.
+        status: u16,
+        /// Where the request went.
+        url: String,
+        /// What is missing or wrong (field names and types, never values).
+        problem: String,
+    },
+    /// A JSON error answer that is not an OAuth error (for example a 429 or 5xx that retries
+    /// could not get past).
+    #[error("{url} answered {status}{}; try again later", excerpt.as_deref().map(|e| format!(": \"{e}\"")).unwrap_or_default())]
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Where the request went.
+        url: String,
+        /// A short, secret-free excerpt of the body.
+        excerpt: Option<String>,
+    },
+    /// No usable answer at all.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+}

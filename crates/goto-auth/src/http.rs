@@ -1,0 +1,311 @@
+//! The thin adapter between pure request/answer values and reqwest.
+//!
+//! Requests are built and answers parsed elsewhere, in pure functions; this module only moves
+//! bytes, applies the timeout and the retry policy, and caps how much of an answer it reads.
+
+use std::fmt;
+use std::io::Read;
+use std::sync::Once;
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::error::TransportError;
+use crate::retry::{self, Attempt, Next};
+
+/// The most of an answer we hold in memory. GoTo's largest pages are far below it; a server
+/// streaming more is broken or hostile.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The user agent every request carries.
+pub const USER_AGENT: &str = concat!("goto-xtask/", env!("CARGO_PKG_VERSION"));
+
+/// An HTTP request as a plain value. Its `Debug` hides the `Authorization` header and the body,
+/// which carry the client secret, the PAT or a token.
+#[derive(Clone)]
+pub struct HttpRequest {
+    /// The method, upper case.
+    pub method: String,
+    /// The absolute URL.
+    pub url: String,
+    /// Header names and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, if any.
+    pub body: Option<Vec<u8>>,
+}
+
+impl HttpRequest {
+    /// The first value of a header, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if name.eq_ignore_ascii_case("authorization") {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field(
+                "body",
+                &self
+                    .body
+                    .as_ref()
+                    .map(|b| format!("[{} bytes redacted]", b.len())),
+            )
+            .finish()
+    }
+}
+
+/// An HTTP answer as a plain value. Its `Debug` hides the body, which may hold a token.
+#[derive(Clone)]
+pub struct HttpResponse {
+    /// The status code.
+    pub status: u16,
+    /// The `Content-Type` header.
+    pub content_type: Option<String>,
+    /// The `Retry-After` header.
+    pub retry_after: Option<String>,
+    /// The body, at most [`MAX_BODY_BYTES`].
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// Whether the `Content-Type` says JSON (`application/json` or a `+json` type).
+    pub fn is_json(&self) -> bool {
+        self.content_type.as_deref().is_some_and(|ct| {
+            let essence = ct.split(';').next().unwrap_or_default().trim();
+            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+        })
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("retry_after", &self.retry_after)
+            .field("body", &format!("[{} bytes]", self.body.len()))
+            .finish()
+    }
+}
+
+/// One retry about to happen, for the caller to show.
+#[derive(Debug, Clone)]
+pub struct RetryNotice {
+    /// The attempt that just failed (1-based).
+    pub attempt: u32,
+    /// What went wrong: a status like `503` or a transport failure's description.
+    pub cause: String,
+    /// How long we wait before the next attempt.
+    pub wait: Duration,
+}
+
+/// A blocking HTTP client: rustls with the ring provider, no redirects (a redirect could carry
+/// credentials to another host), a timeout per attempt.
+#[derive(Clone)]
+pub struct HttpClient {
+    inner: reqwest::blocking::Client,
+    timeout: Duration,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HttpClient {
+    /// Builds a client whose every attempt is bounded by `timeout`.
+    ///
+    /// # Errors
+    ///
+    /// The TLS stack or the platform's certificate store cannot be set up.
+    pub fn new(timeout: Duration) -> Result<HttpClient, TransportError> {
+        static PROVIDER: Once = Once::new();
+        PROVIDER.call_once(|| {
+            // Another part of the process may have installed one already; either is fine.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        });
+        let inner = reqwest::blocking::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(timeout)
+            .connect_timeout(timeout)
+            .user_agent(USER_AGENT)
+            .build()
+            .map_err(|error| TransportError::Setup(describe(&error)))?;
+        Ok(HttpClient { inner, timeout })
+    }
+
+    /// Sends one request, once.
+    ///
+    /// # Errors
+    ///
+    /// No complete answer arrived within the timeout, or the answer is too large.
+    pub fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
+            TransportError::Setup(format!("`{}` is not an HTTP method", request.method))
+        })?;
+        let mut builder = self.inner.request(method, &request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let failed = |error: reqwest::Error| self.transport_error(&request.url, &error);
+        let started = Instant::now();
+        let response = builder.send().map_err(failed)?;
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let status = response.status().as_u16();
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let retry_after = header(reqwest::header::RETRY_AFTER);
+        let body = self.read_body(response, &request.url, started)?;
+        Ok(HttpResponse {
+            status,
+            content_type,
+            retry_after,
+            body,
+        })
+    }
+
+    /// Sends a request under the retry policy of [`crate::retry`], calling `on_retry` before
+    /// each wait. Returns the last answer, whatever its status.
+    ///
+    /// # Errors
+    ///
+    /// The last attempt got no complete answer.
+    pub fn send_with_retries(
+        &self,
+        request: &HttpRequest,
+        mut on_retry: impl FnMut(&RetryNotice),
+    ) -> Result<HttpResponse, TransportError> {
+        let mut attempt = 1;
+        loop {
+            let result = self.send(request);
+            let (outcome, cause) = match &result {
+                Ok(answer) => (
+                    Attempt::Answer {
+                        status: answer.status,
+                        retry_after: answer.retry_after.as_deref(),
+                    },
+                    answer.status.to_string(),
+                ),
+                Err(TransportError::TooLarge { .. }) => return result,
+                Err(error) => (Attempt::NoAnswer, error.to_string()),
+            };
+            match retry::next(attempt, outcome, SystemTime::now(), retry::jitter()) {
+                Next::Stop => return result,
+                Next::RetryAfter(wait) => {
+                    on_retry(&RetryNotice {
+                        attempt,
+                        cause,
+                        wait,
+                    });
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// Reads the body under two bounds reqwest does not give on its own: the timeout covers the
+    /// whole attempt (reqwest's blocking reads bound each read, so a server dripping bytes could
+    /// go on for ever), and at most [`MAX_BODY_BYTES`] are held.
+    fn read_body(
+        &self,
+        mut response: reqwest::blocking::Response,
+        url: &str,
+        started: Instant,
+    ) -> Result<Vec<u8>, TransportError> {
+        let mut body = Vec::new();
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let read = response
+                .read(&mut chunk)
+                .map_err(|error| self.read_error(url, &error))?;
+            if read == 0 {
+                return Ok(body);
+            }
+            body.extend_from_slice(&chunk[..read]);
+            if body.len() > MAX_BODY_BYTES {
+                return Err(TransportError::TooLarge {
+                    url: url.to_owned(),
+                    limit: MAX_BODY_BYTES,
+                });
+            }
+            if started.elapsed() > self.timeout {
+                return Err(TransportError::Timeout {
+                    url: url.to_owned(),
+                    timeout: self.timeout,
+                });
+            }
+        }
+    }
+
+    fn transport_error(&self, url: &str, error: &reqwest::Error) -> TransportError {
+        if error.is_timeout() {
+            TransportError::Timeout {
+                url: url.to_owned(),
+                timeout: self.timeout,
+            }
+        } else {
+            TransportError::Connection {
+                url: url.to_owned(),
+                detail: describe(error),
+            }
+        }
+    }
+
+    fn read_error(&self, url: &str, error: &std::io::Error) -> TransportError {
+        let timed_out = error.kind() == std::io::ErrorKind::TimedOut
+            || std::error::Error::source(error)
+                .and_then(|source| source.downcast_ref::<reqwest::Error>())
+                .is_some_and(reqwest::Error::is_timeout)
+            || error.to_string().contains("timed out");
+        if timed_out {
+            TransportError::Timeout {
+                url: url.to_owned(),
+                timeout: self.timeout,
+            }
+        } else {
+            TransportError::Connection {
+                url: url.to_owned(),
+                detail: format!("the answer broke off: {error}"),
+            }
+        }
+    }
+}
+
+/// The innermost cause of a reqwest error: reqwest's own top line ("error sending request
+/// for url (…)") says less than the cause ("Connection refused"). URLs never carry secrets here.
+fn describe(error: &reqwest::Error) -> String {
+    let mut cause: &dyn std::error::Error = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}

@@ -1,0 +1,8 @@
+//! goto-auth's integration tests: real files in temporary directories, and real HTTP against
+//! the GoTo sandbox on 127.0.0.1. Unit tests of the pure parts sit beside the code.
+
+/// The `.env` editor on disk: modes, symlinks, size, concurrency, refusals, and property tests.
+mod dotenv;
+
+/// The token exchange through the library: every broken answer and transport fault.
+mod exchange;
