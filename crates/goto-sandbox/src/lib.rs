@@ -1,0 +1,46 @@
+//! A faithful local GoTo: the OAuth token endpoint and the read-only APIs the workspace calls,
+//! served over real HTTP/1.1 on 127.0.0.1.
+//!
+//! What it emulates, and where each behaviour comes from, is written down in the crate's
+//! README.md and in `shared/reference/goto-api.md`. In short:
+//!
+//! - `POST /oauth/token` with the Personal Access Token grant, exactly as GoTo's guide shows it,
+//!   with RFC 6749 errors; `/oauth/v2/*` answers as the decommissioned host does.
+//! - The SCIM, Admin, GoTo Connect, GoToWebinar and GoToMeeting GET calls of the smoke catalog,
+//!   with GoTo's answer shapes, paging, error bodies, scopes ([`SCOPES`]) and rate limit.
+//! - A deterministic seeded world ([`seed`]) and knobs for tests: token lifetime and expiry,
+//!   latency, rate limit, injected faults ([`Fault`]), shape drift and a request log.
+//!
+//! One base URL serves everything, so it stands in for both the token host and the API hosts:
+//!
+//! ```no_run
+//! let sandbox = goto_sandbox::Sandbox::start();
+//! let auth_url = sandbox.base_url(); // GOTO_AUTH_URL
+//! let api_url = sandbox.base_url(); // GOTO_API_URL
+//! # let _ = (auth_url, api_url);
+//! ```
+
+mod answer;
+mod api;
+mod credentials;
+mod drift;
+mod entropy;
+mod faults;
+mod oauth;
+mod organisation;
+mod paging;
+mod rate_limit;
+mod recording;
+mod routes;
+mod sandbox;
+pub mod seed;
+mod server;
+mod state;
+mod timestamps;
+
+pub use credentials::{Client, Pat};
+pub use faults::{Fault, FaultKind};
+pub use organisation::UserId;
+pub use recording::RecordedRequest;
+pub use routes::SCOPES;
+pub use sandbox::{Options, Sandbox};

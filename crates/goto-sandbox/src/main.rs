@@ -1,0 +1,93 @@
+//! `goto-sandbox`: serves a seeded GoTo sandbox on 127.0.0.1 until killed.
+//!
+//! The first five lines on stdout are the env-file lines to use it, in this order and nothing
+//! else, so that `cargo xtask sandbox` and `cargo xtask demo` can read them:
+//!
+//! ```text
+//! GOTO_AUTH_URL=http://127.0.0.1:PORT
+//! GOTO_API_URL=http://127.0.0.1:PORT
+//! GOTO_CLIENT_ID=…
+//! GOTO_CLIENT_SECRET=…
+//! GOTO_PAT=…
+//! ```
+//!
+//! Every value is bare-safe for any dotenv reader (`[A-Za-z0-9._~+/=:-]` only). The banner for
+//! people goes to stderr.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use goto_sandbox::{Options, Sandbox, seed};
+
+/// A local GoTo: the OAuth token endpoint and read-only APIs, seeded with a small organisation.
+#[derive(Debug, Parser)]
+#[command(name = "goto-sandbox", version)]
+struct Arguments {
+    /// The port to listen on (127.0.0.1 only); 0 picks a free one.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    port: u16,
+    /// Extra delay before every answer, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    latency: u64,
+    /// Accept any number of requests per second (GoTo allows 10 per API).
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// Send 429 answers without a Retry-After header.
+    #[arg(long)]
+    no_retry_after: bool,
+}
+
+fn main() -> ExitCode {
+    let arguments = Arguments::parse();
+    let options = Options {
+        port: arguments.port,
+        latency: Duration::from_millis(arguments.latency),
+        rate_limit_per_second: if arguments.no_rate_limit {
+            None
+        } else {
+            Options::default().rate_limit_per_second
+        },
+        retry_after: !arguments.no_retry_after,
+        ..Options::default()
+    };
+    let sandbox = match Sandbox::start_with(options) {
+        Ok(sandbox) => sandbox,
+        Err(error) => {
+            eprintln!(
+                "goto-sandbox: cannot listen on 127.0.0.1:{}: {error}",
+                arguments.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let base_url = sandbox.base_url();
+    let lines = format!(
+        "GOTO_AUTH_URL={base_url}\nGOTO_API_URL={base_url}\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\n",
+        seed::CLIENT_ID,
+        seed::CLIENT_SECRET,
+        seed::PAT
+    );
+    let mut stdout = std::io::stdout().lock();
+    if stdout
+        .write_all(lines.as_bytes())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        eprintln!("goto-sandbox: cannot write the credentials to stdout");
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    eprintln!(
+        "goto-sandbox: a seeded GoTo is serving on {base_url} as {} (Ctrl-C stops it)",
+        seed::ADMIN_EMAIL
+    );
+    // The server runs on the sandbox's own thread; this one only keeps the process alive until a
+    // signal ends it, which also ends the sandbox.
+    loop {
+        std::thread::park();
+    }
+}
