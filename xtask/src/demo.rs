@@ -1,0 +1,67 @@
+//! `cargo xtask demo`: the whole flow against a fresh sandbox, for someone with no GoTo account.
+//! It writes a temporary env file and never reads or writes the user's `.env`, nor lets the
+//! user's exported GOTO_* variables in.
+
+use anyhow::Context as _;
+
+use crate::Context;
+use crate::flags;
+use crate::sandbox::RunningSandbox;
+use crate::ui::Style;
+
+impl flags::Demo {
+    pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
+        let ui = &ctx.ui;
+        ui.line(&ui.paint(Style::Bold, "1. Starting a local GoTo sandbox"));
+        let sandbox = RunningSandbox::start(self.latency)?;
+        let dir = tempfile::tempdir().context("could not create a temporary directory")?;
+        let env_file = dir.path().join(".env");
+        let updates: Vec<(&str, &str)> = sandbox
+            .lines
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        goto_auth::dotenv::update_file(&env_file, &updates)
+            .context("could not write the demo's env file")?;
+        if let Some((_, url)) = sandbox.lines.iter().find(|(k, _)| k == "GOTO_AUTH_URL") {
+            ui.success(&format!(
+                "sandbox listening at {url}; demo env file {}",
+                env_file.display()
+            ));
+        }
+        let demo = Context {
+            env_file,
+            ui: ctx.ui,
+            process_env: false,
+        };
+        ui.line(&ui.paint(Style::Bold, "2. cargo xtask token"));
+        flags::Token {
+            force: false,
+            print: false,
+            json: false,
+            http: flags::HttpOptions { timeout: 30 },
+        }
+        .run(&demo)?;
+        ui.line(&ui.paint(
+            Style::Bold,
+            "3. cargo xtask token (again: the stored token is reused)",
+        ));
+        flags::Token {
+            force: false,
+            print: false,
+            json: false,
+            http: flags::HttpOptions { timeout: 30 },
+        }
+        .run(&demo)?;
+        ui.line(&ui.paint(Style::Bold, "4. cargo xtask smoke"));
+        flags::Smoke {
+            only: Vec::new(),
+            list: false,
+            http: flags::HttpOptions { timeout: 30 },
+        }
+        .run(&demo)?;
+        ui.success("Demo complete. With your own credentials: `cargo xtask init`, fill in .env, then `cargo xtask token` and `cargo xtask smoke`.");
+        drop(sandbox);
+        Ok(())
+    }
+}

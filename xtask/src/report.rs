@@ -1,0 +1,81 @@
+//! Exit codes and the last word on failures, in one place.
+//!
+//! 0: success. 1: the exchange or a call failed. 2: bad usage or configuration (a missing file
+//! or key, an unreadable file, an unusable URL). No panic reaches the user as a panic.
+
+use std::any::Any;
+use std::process::ExitCode;
+
+use goto_auth::dotenv::EnvFileError;
+use goto_auth::error::{ConfigError, UrlError};
+
+use crate::ui::Ui;
+
+/// The exchange or a call failed.
+pub const FAILURE: u8 = 1;
+/// Bad usage or configuration.
+pub const USAGE: u8 = 2;
+
+/// A mistake in how the command was called, or in the configuration, that clap and the library
+/// cannot see (a bad `--only` name, a body that is not JSON, no env file at all). Exits with
+/// [`USAGE`].
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Turns a subcommand's result into the process's exit code, printing the error chain.
+pub fn finish(result: std::thread::Result<anyhow::Result<()>>, ui: &Ui) -> ExitCode {
+    match result {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) => {
+            ui.error(&format!("{error:#}"));
+            ExitCode::from(exit_code(&error))
+        }
+        Err(panic) => {
+            ui.error(&format!(
+                "internal error ({}); this is a bug in the xtask, please report it with the command you ran",
+                panic_message(&*panic)
+            ));
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+/// The exit code an error maps to: configuration and usage problems are 2, the rest 1.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    let is_usage = error.chain().any(|cause| {
+        cause.is::<UsageError>()
+            || cause.is::<ConfigError>()
+            || cause.is::<UrlError>()
+            || cause
+                .downcast_ref::<EnvFileError>()
+                .is_some_and(is_unreadable)
+    });
+    if is_usage { USAGE } else { FAILURE }
+}
+
+/// Whether an env-file error means the file could not be read (configuration, exit 2) rather
+/// than that a write failed (exit 1).
+fn is_unreadable(error: &EnvFileError) -> bool {
+    matches!(
+        error,
+        EnvFileError::NotFound { .. }
+            | EnvFileError::Read { .. }
+            | EnvFileError::NotUtf8 { .. }
+            | EnvFileError::Parse { .. }
+    )
+}
+
+/// Silences the default panic output: `finish` reports a panic in one line instead, and the
+/// snapshot comparisons of `smoke` panic by design.
+pub fn quiet_panics() {
+    std::panic::set_hook(Box::new(|_| {}));
+}
+
+fn panic_message(panic: &(dyn Any + Send)) -> &str {
+    panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("no message")
+}

@@ -1,0 +1,47 @@
+//! `cargo xtask token`: print nothing secret unless asked, say what happened on stderr.
+
+use std::time::{Duration, SystemTime};
+
+use crate::Context;
+use crate::flags;
+use crate::session::describe_expiry;
+use crate::ui;
+
+impl flags::Token {
+    pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
+        let (ui, env_file) = (&ctx.ui, &ctx.env_file);
+        let session = ctx.session(Duration::from_secs(self.http.timeout))?;
+        let token = session.token(self.force, ui)?;
+        let expiry = describe_expiry(token.expires_at, SystemTime::now());
+        if token.reused {
+            ui.success(&format!(
+                "Reusing the stored access token for {}, {expiry}; --force exchanges anyway",
+                or_unknown(&token.principal)
+            ));
+        } else {
+            ui.success(&format!(
+                "New access token for {}, {expiry}; written to {}",
+                or_unknown(&token.principal),
+                env_file.display()
+            ));
+        }
+        ui.line(&format!("  scopes: {}", or_unknown(&token.scope)));
+        if self.print {
+            ui::stdout(&format!("{}\n", token.access_token.expose_secret()))?;
+        } else if self.json {
+            let json = serde_json::json!({
+                "principal": token.principal,
+                "scope": token.scope,
+                "expires_at": goto_auth::token::format_instant(token.expires_at),
+                "reused": token.reused,
+                "env_file": env_file.display().to_string(),
+            });
+            ui::stdout(&format!("{json}\n"))?;
+        }
+        Ok(())
+    }
+}
+
+fn or_unknown(text: &str) -> &str {
+    if text.is_empty() { "(not given)" } else { text }
+}

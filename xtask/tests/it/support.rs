@@ -1,0 +1,234 @@
+//! The test harness.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+pub use goto_sandbox::{Sandbox, seed};
+
+/// A temporary directory with an env file for one test.
+pub struct Workspace {
+    dir: tempfile::TempDir,
+    pub env_file: PathBuf,
+}
+
+impl Workspace {
+    /// An env file pointing at `sandbox` with the seeded client and `pat`.
+    pub fn for_sandbox(sandbox: &Sandbox, pat: &str) -> Workspace {
+        Workspace::with_contents(&format!(
+            "# test env file\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={pat}\nGOTO_AUTH_URL={url}\nGOTO_API_URL={url}\n",
+            seed::CLIENT_ID,
+            seed::CLIENT_SECRET,
+            url = sandbox.base_url(),
+        ))
+    }
+
+    /// An env file with exactly these bytes.
+    pub fn with_contents(contents: &str) -> Workspace {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let env_file = dir.path().join(".env");
+        std::fs::write(&env_file, contents).expect("write env file");
+        Workspace { dir, env_file }
+    }
+
+    /// The directory holding the env file.
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The env file's bytes as text.
+    pub fn contents(&self) -> String {
+        std::fs::read_to_string(&self.env_file).expect("read env file")
+    }
+
+    /// The env file's value of `key`, read with dotenvy.
+    pub fn value(&self, key: &str) -> Option<String> {
+        dotenv_value(&self.env_file, key)
+    }
+
+    /// `cargo xtask ARGS --env-file <this env file>`.
+    pub fn xtask(&self, args: &[&str]) -> Xtask {
+        xtask(args).env_file(&self.env_file)
+    }
+}
+
+/// The value of `key` in an env file, read with dotenvy's rules.
+pub fn dotenv_value(path: &Path, key: &str) -> Option<String> {
+    dotenvy::from_path_iter(path)
+        .expect("env file readable")
+        .map(|item| item.expect("env file parses"))
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// A command line for the xtask binary, run in an environment cleared of GOTO_* variables, CI
+/// and colour settings, so that the developer's shell cannot change a test's outcome.
+pub struct Xtask {
+    command: Command,
+    secrets: Vec<String>,
+    allowed_on_stdout: Vec<String>,
+}
+
+pub fn xtask(args: &[&str]) -> Xtask {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if key.starts_with("GOTO_")
+            || key == "CI"
+            || key == "NO_COLOR"
+            || (key.starts_with("INSTA_") && key != "INSTA_WORKSPACE_ROOT")
+        {
+            command.env_remove(&*key);
+        }
+    }
+    command.args(args);
+    Xtask {
+        command,
+        secrets: seed_secrets(),
+        allowed_on_stdout: Vec::new(),
+    }
+}
+
+/// Every secret the sandbox's seed holds: none may ever appear in output.
+pub fn seed_secrets() -> Vec<String> {
+    [
+        seed::CLIENT_SECRET,
+        seed::PAT,
+        seed::MEMBER_PAT,
+        seed::IDENTITY_ONLY_PAT,
+        seed::REVOKED_PAT,
+        seed::OVERSCOPED_PAT,
+        seed::NO_PAT_GRANT_CLIENT_SECRET,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+impl Xtask {
+    pub fn env_file(mut self, path: &Path) -> Xtask {
+        self.command.arg("--env-file").arg(path);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Xtask {
+        self.command.env(key, value);
+        self
+    }
+
+    /// Also scan the output for this secret.
+    pub fn secret(mut self, secret: &str) -> Xtask {
+        self.secrets.push(secret.to_owned());
+        self
+    }
+
+    /// `--print` is the one place a token may appear: on stdout.
+    pub fn allow_on_stdout(mut self, secret: &str) -> Xtask {
+        self.allowed_on_stdout.push(secret.to_owned());
+        self
+    }
+
+    /// Runs the command, then checks its output for secrets: every secret the test named, and
+    /// every access token the env file held before or after.
+    pub fn run(mut self) -> Run {
+        let env_file = env_file_arg(&self.command);
+        let tokens_before = env_file.as_deref().map(tokens_in).unwrap_or_default();
+        let started = Instant::now();
+        let output: Output = self.command.output().expect("run xtask");
+        let elapsed = started.elapsed();
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            elapsed,
+        };
+        let tokens_after = env_file.as_deref().map(tokens_in).unwrap_or_default();
+        self.secrets.extend(tokens_before);
+        self.secrets.extend(tokens_after);
+        SecretScanner(&self.secrets).check(&run, &self.allowed_on_stdout);
+        run
+    }
+}
+
+fn env_file_arg(command: &Command) -> Option<PathBuf> {
+    let args: Vec<_> = command.get_args().collect();
+    args.windows(2)
+        .find(|pair| pair[0] == "--env-file")
+        .map(|pair| PathBuf::from(pair[1]))
+}
+
+/// The secret values an env file holds, if it can be read.
+fn tokens_in(path: &Path) -> Vec<String> {
+    let Ok(iter) = dotenvy::from_path_iter(path) else {
+        return Vec::new();
+    };
+    iter.filter_map(Result::ok)
+        .filter(|(key, value)| {
+            ["GOTO_ACCESS_TOKEN", "GOTO_CLIENT_SECRET", "GOTO_PAT"].contains(&key.as_str())
+                && value.len() >= 8
+        })
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// Fails the test when any secret appears in a command's output.
+pub struct SecretScanner<'a>(pub &'a [String]);
+
+impl SecretScanner<'_> {
+    pub fn check(&self, run: &Run, allowed_on_stdout: &[String]) {
+        for secret in self.0 {
+            assert!(
+                !run.stderr.contains(secret.as_str()),
+                "a secret appeared on stderr:\n{}",
+                run.stderr.replace(secret.as_str(), "<<THE SECRET>>")
+            );
+            if !allowed_on_stdout.contains(secret) {
+                assert!(
+                    !run.stdout.contains(secret.as_str()),
+                    "a secret appeared on stdout:\n{}",
+                    run.stdout.replace(secret.as_str(), "<<THE SECRET>>")
+                );
+            }
+        }
+    }
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn assert_code(&self, code: i32) -> &Run {
+        assert_eq!(
+            self.code, code,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_contains(&self, text: &str) -> &Run {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// How many token exchanges the sandbox has seen.
+pub fn token_requests(sandbox: &Sandbox) -> usize {
+    sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/token"))
+        .count()
+}
