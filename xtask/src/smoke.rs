@@ -22,8 +22,8 @@ use crate::session::{Obtained, Session};
 use crate::ui::{Style, Ui};
 use catalog::{CALLS, Call, Need, USERS_ME};
 
-/// At most this many requests in flight to one host at a time.
-const PER_HOST_CONCURRENCY: usize = 4;
+/// At most this many requests in flight to one host at a time (the bound browsers use).
+const PER_HOST_CONCURRENCY: usize = 6;
 /// GoTo allows 10 requests per second per API: at most this many requests go to one API in any
 /// one-second window, so a smoke run never trips the limit by itself.
 const PER_API_PER_SECOND: usize = 10;
@@ -226,53 +226,42 @@ impl<'a> Runner<'a> {
             Ok(path) => path,
             Err(reason) => return CallResult::Skipped(reason),
         };
-        let started = Instant::now();
-        let mut answer = match self.send(&path, &token.access_token) {
-            Ok(answer) => answer,
-            Err(message) => {
-                return CallResult::Failed {
-                    elapsed: started.elapsed(),
-                    status: None,
-                    message,
-                };
-            }
-        };
+        let mut elapsed = Duration::ZERO;
+        match self.call_with_renewal(&path, &token.access_token, &mut elapsed) {
+            Ok(answer) => CallResult::Answered { answer, elapsed },
+            Err((status, message)) => CallResult::Failed {
+                elapsed,
+                status,
+                message,
+            },
+        }
+    }
+
+    /// One call; if the API rejects the token, once more with a renewed one. `elapsed`
+    /// accumulates the time spent on the wire.
+    fn call_with_renewal(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        elapsed: &mut Duration,
+    ) -> Result<HttpResponse, (Option<u16>, String)> {
+        let answer = self.send(path, token, elapsed).map_err(|m| (None, m))?;
+        if !is_token_rejection(&answer) {
+            return Ok(answer);
+        }
+        let renewed = self
+            .renewed_token(token)
+            .map_err(|message| (Some(answer.status), message))?;
+        let answer = self.send(path, &renewed, elapsed).map_err(|m| (None, m))?;
         if is_token_rejection(&answer) {
-            match self.renewed_token(&token.access_token) {
-                Ok(renewed) => match self.send(&path, &renewed) {
-                    Ok(again) => answer = again,
-                    Err(message) => {
-                        return CallResult::Failed {
-                            elapsed: started.elapsed(),
-                            status: None,
-                            message,
-                        };
-                    }
-                },
-                Err(message) => {
-                    return CallResult::Failed {
-                        elapsed: started.elapsed(),
-                        status: Some(answer.status),
-                        message,
-                    };
-                }
-            }
-            if is_token_rejection(&answer) {
-                return CallResult::Failed {
-                    elapsed: started.elapsed(),
-                    status: Some(answer.status),
-                    message: format!(
-                        "{}; {}",
-                        error_summary(&answer),
-                        rejection_hint(answer.status)
-                    ),
-                };
-            }
+            let message = format!(
+                "{}; {}",
+                error_summary(&answer),
+                rejection_hint(answer.status)
+            );
+            return Err((Some(answer.status), message));
         }
-        CallResult::Answered {
-            answer,
-            elapsed: started.elapsed(),
-        }
+        Ok(answer)
     }
 
     fn current_token(&self) -> Obtained {
@@ -347,14 +336,22 @@ impl<'a> Runner<'a> {
         guard.clone().expect("waited until set")
     }
 
-    /// One GET, within the host's concurrency bound and the API's spacing, retried on 429 and
-    /// 5xx as the token exchange is.
-    fn send(&self, path: &str, token: &AccessToken) -> Result<HttpResponse, String> {
+    /// One GET, within the host's concurrency bound and the API's rate, retried on 429 and 5xx as
+    /// the token exchange is. Only the time on the wire counts into `elapsed`, not the wait for
+    /// a place.
+    fn send(
+        &self,
+        path: &str,
+        token: &AccessToken,
+        elapsed: &mut Duration,
+    ) -> Result<HttpResponse, String> {
         let base = base_for(path, self.api_url.as_ref());
         let _permit = self.enter_host(base.host());
         self.wait_for_slot(catalog::api_of(path));
         let request = api_request(&base, "GET", path, token, None);
-        self.client
+        let started = Instant::now();
+        let result = self
+            .client
             .send_with_retries(&request, |notice| {
                 self.ui.warn(&format!(
                     "{path} answered {}; retrying in {:.1} s",
@@ -362,7 +359,9 @@ impl<'a> Runner<'a> {
                     notice.wait.as_secs_f64()
                 ));
             })
-            .map_err(|error| error.to_string())
+            .map_err(|error| error.to_string());
+        *elapsed += started.elapsed();
+        result
     }
 
     fn enter_host(&self, host: &str) -> HostPermit<'_> {
@@ -607,6 +606,32 @@ fn write_snapshot(path: &Path, description: &str, text: &str) -> std::io::Result
     )
 }
 
+/// The longest chain of calls that had to run one after another: `users_me` then the slowest
+/// call that waited for its keys, or the slowest independent call. No scheduler can finish the
+/// run sooner, so the wall time is judged against it.
+fn critical_path(outcomes: &[Outcome]) -> Duration {
+    let elapsed = |outcome: &Outcome| match &outcome.result {
+        CallResult::Answered { elapsed, .. } | CallResult::Failed { elapsed, .. } => *elapsed,
+        CallResult::Skipped(_) => Duration::ZERO,
+    };
+    let users_me = outcomes
+        .iter()
+        .find(|outcome| outcome.call.name == USERS_ME)
+        .map_or(Duration::ZERO, elapsed);
+    outcomes
+        .iter()
+        .map(|outcome| {
+            let waited = if outcome.call.needs.is_empty() {
+                Duration::ZERO
+            } else {
+                users_me
+            };
+            waited + elapsed(outcome)
+        })
+        .max()
+        .unwrap_or_default()
+}
+
 fn print_report(
     ui: &Ui,
     outcomes: &[Outcome],
@@ -676,7 +701,7 @@ fn print_report(
     }
     let count = |label: &str| verdicts.iter().filter(|v| v.label() == label).count();
     ui.line(&format!(
-        "{} ok, {} changed, {} new, {} skipped, {} failed in {:.2} s (calls took {:.2} s in all); snapshots in {}",
+        "{} ok, {} changed, {} new, {} skipped, {} failed in {:.2} s (calls took {:.2} s in all, {:.2} s on the critical path); snapshots in {}",
         count("ok"),
         count("changed"),
         count("new"),
@@ -684,6 +709,7 @@ fn print_report(
         count("failed"),
         wall.as_secs_f64(),
         total.as_secs_f64(),
+        critical_path(outcomes).as_secs_f64(),
         store.display_dir()
     ));
 }
