@@ -57,6 +57,7 @@ impl flags::Demo {
         flags::Smoke {
             only: Vec::new(),
             list: false,
+            snapshots: None,
             http: flags::HttpOptions { timeout: 30 },
         }
         .run(&demo)?;

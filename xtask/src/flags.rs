@@ -72,6 +72,10 @@ pub struct Smoke {
     /// List the calls and the scope each needs, then exit
     #[arg(long)]
     pub list: bool,
+    /// Where the snapshots live [default: xtask/snapshots/sandbox for a loopback GOTO_API_URL,
+    /// else xtask/snapshots/live]
+    #[arg(long, value_name = "DIR")]
+    pub snapshots: Option<PathBuf>,
     #[command(flatten)]
     pub http: HttpOptions,
 }

@@ -49,7 +49,7 @@ impl flags::Smoke {
         if !token.reused {
             ui.success(&format!("New access token for {}", token.principal));
         }
-        let snapshots = SnapshotStore::for_target(api_url.as_ref());
+        let snapshots = SnapshotStore::new(api_url.as_ref(), self.snapshots.as_deref())?;
         let started = Instant::now();
         let runner = Runner::new(&session, api_url, token, ui);
         let outcomes = runner.run(&selected);
@@ -480,9 +480,10 @@ fn encode(value: &str) -> String {
 
 /// Where snapshots live and how answers are judged against them.
 struct SnapshotStore {
-    /// `xtask/snapshots/sandbox` or `xtask/snapshots/live`, relative to `xtask/src`.
-    relative_dir: &'static str,
+    /// The directory, absolute.
     dir: PathBuf,
+    /// The directory as the user should read it.
+    shown: String,
     ci: bool,
 }
 
@@ -517,23 +518,29 @@ impl Verdict {
 impl SnapshotStore {
     /// Sandbox answers (a loopback `GOTO_API_URL`) and live answers are kept apart: the sandbox's
     /// are committed and checked in CI, the live ones belong to whoever runs against GoTo.
-    fn for_target(api_url: Option<&BaseUrl>) -> SnapshotStore {
-        let relative_dir = if api_url.is_some_and(BaseUrl::is_loopback) {
-            "../snapshots/sandbox"
-        } else {
-            "../snapshots/live"
+    /// `--snapshots DIR` chooses another directory (one per account or environment, say).
+    fn new(api_url: Option<&BaseUrl>, chosen: Option<&Path>) -> anyhow::Result<SnapshotStore> {
+        let (dir, shown) = match chosen {
+            Some(dir) => (std::path::absolute(dir)?, dir.display().to_string()),
+            None => {
+                let kind = if api_url.is_some_and(BaseUrl::is_loopback) {
+                    "sandbox"
+                } else {
+                    "live"
+                };
+                let relative = format!("xtask/snapshots/{kind}");
+                (crate::project_root().join(&relative), relative)
+            }
         };
-        SnapshotStore {
-            relative_dir,
-            dir: Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("src")
-                .join(relative_dir),
+        Ok(SnapshotStore {
+            dir,
+            shown,
             ci: std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0"),
-        }
+        })
     }
 
-    fn display_dir(&self) -> String {
-        format!("xtask/{}", self.relative_dir.trim_start_matches("../"))
+    fn display_dir(&self) -> &str {
+        &self.shown
     }
 
     fn judge(&self, outcomes: &[Outcome]) -> Vec<Verdict> {
@@ -578,7 +585,7 @@ impl SnapshotStore {
             };
         }
         let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(self.relative_dir);
+        settings.set_snapshot_path(&self.dir);
         settings.set_prepend_module_to_snapshot(false);
         settings.set_omit_expression(true);
         settings.set_description(description);

@@ -279,3 +279,68 @@ fn err_api_failures_show_status_and_summary() {
         .assert_code(2)
         .assert_stderr_contains("must start with `/`");
 }
+
+#[test]
+fn ok_first_run_records_snapshots_and_ci_records_none() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let dir = ws.dir().join("snapshots");
+    let dir_arg = dir.to_str().unwrap();
+    let first = ws
+        .xtask(&["smoke", "--only", "users_lines", "--snapshots", dir_arg])
+        .run();
+    first.assert_code(0);
+    assert!(
+        line(&first, "users_lines").contains("new")
+            && line(&first, "users_lines").contains("recorded")
+    );
+    let recorded = std::fs::read_to_string(dir.join("users_lines.snap")).expect("recorded");
+    assert!(recorded.starts_with("---\n") && recorded.contains("status: 200\nshape: {"));
+    let second = ws
+        .xtask(&["smoke", "--only", "users_lines", "--snapshots", dir_arg])
+        .run();
+    second.assert_code(0);
+    assert!(line(&second, "users_lines").contains(" ok"));
+
+    let empty = ws.dir().join("empty");
+    let ci = ws
+        .xtask(&[
+            "smoke",
+            "--only",
+            "users_lines",
+            "--snapshots",
+            empty.to_str().unwrap(),
+        ])
+        .env("CI", "true")
+        .run();
+    ci.assert_code(1);
+    assert!(line(&ci, "users_lines").contains("new"));
+    assert!(!empty.exists(), "CI writes no snapshot");
+}
+
+#[test]
+fn err_changed_shape_outside_ci_leaves_a_pending_snapshot_for_review() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let dir = ws.dir().join("snapshots");
+    let args = [
+        "smoke",
+        "--only",
+        "users_lines",
+        "--snapshots",
+        dir.to_str().unwrap(),
+    ];
+    ws.xtask(&args).run().assert_code(0);
+    let accepted = std::fs::read_to_string(dir.join("users_lines.snap")).unwrap();
+    sandbox.set_shape_drift("/users/v1/lines", true);
+    let run = ws.xtask(&args).run();
+    run.assert_code(1)
+        .assert_stderr_contains("cargo insta review");
+    let pending =
+        std::fs::read_to_string(dir.join("users_lines.snap.new")).expect("a .snap.new for review");
+    assert!(pending.contains("externalId"), "{pending}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("users_lines.snap")).unwrap(),
+        accepted
+    );
+}
