@@ -34,31 +34,26 @@ impl flags::Demo {
             ui: ctx.ui,
             process_env: false,
         };
-        ui.line(&ui.paint(Style::Bold, "2. cargo xtask token"));
-        flags::Token {
-            force: false,
-            print: false,
-            json: false,
-            http: flags::HttpOptions { timeout: 30 },
-        }
-        .run(&demo)?;
-        ui.line(&ui.paint(
-            Style::Bold,
+        let http = flags::HttpOptions { timeout: 30 };
+        for title in [
+            "2. cargo xtask token",
             "3. cargo xtask token (again: the stored token is reused)",
-        ));
-        flags::Token {
-            force: false,
-            print: false,
-            json: false,
-            http: flags::HttpOptions { timeout: 30 },
+        ] {
+            ui.line(&ui.paint(Style::Bold, title));
+            flags::Token {
+                force: false,
+                print: false,
+                json: false,
+                http,
+            }
+            .run(&demo)?;
         }
-        .run(&demo)?;
         ui.line(&ui.paint(Style::Bold, "4. cargo xtask smoke"));
         flags::Smoke {
             only: Vec::new(),
             list: false,
             snapshots: None,
-            http: flags::HttpOptions { timeout: 30 },
+            http,
         }
         .run(&demo)?;
         ui.success("Demo complete. With your own credentials: `cargo xtask init`, fill in .env, then `cargo xtask token` and `cargo xtask smoke`.");

@@ -33,13 +33,6 @@ impl CachedToken {
     pub fn is_valid_at(&self, now: SystemTime) -> bool {
         self.expires_at.is_some_and(|at| at > now)
     }
-
-    /// Whether the token was granted `scope`.
-    pub fn has_scope(&self, scope: &str) -> bool {
-        self.scope
-            .split_whitespace()
-            .any(|granted| granted == scope)
-    }
 }
 
 /// A short one-way fingerprint of the client id, PAT and token host a token was minted for, so
@@ -209,13 +202,5 @@ mod tests {
         assert!(print.as_str().starts_with("v1-"));
         assert!(!print.as_str().contains("secret"));
         assert_ne!(print, fingerprint("another-pat"));
-    }
-
-    #[test]
-    fn scopes_are_matched_whole() {
-        let now = SystemTime::now();
-        let token = cached(Some(60), &fingerprint("p"), now);
-        assert!(token.has_scope("collab:"));
-        assert!(!token.has_scope("identity:"));
     }
 }

@@ -2,7 +2,6 @@
 //! rules and validated before anything is sent.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use crate::cache::{CachedToken, Fingerprint};
 use crate::error::{ConfigError, UrlError};
@@ -196,12 +195,6 @@ impl Config {
     /// The fingerprint a token minted with this configuration carries.
     pub fn fingerprint(&self) -> Fingerprint {
         Fingerprint::of(&self.client_id, &self.pat, &self.auth_url)
-    }
-
-    /// Whether `cached` can be handed out instead of exchanging: it was minted for this client,
-    /// PAT and host, and stays valid for at least [`crate::cache::REUSE_MARGIN`] after `now`.
-    pub fn can_reuse(&self, cached: &CachedToken, now: SystemTime) -> bool {
-        crate::cache::decide(Some(cached), &self.fingerprint(), now, false).is_reuse()
     }
 }
 

@@ -258,20 +258,21 @@ impl HttpClient {
                 });
             }
             if started.elapsed() > self.timeout {
-                return Err(TransportError::Timeout {
-                    url: url.to_owned(),
-                    timeout: self.timeout,
-                });
+                return Err(self.timeout_error(url));
             }
+        }
+    }
+
+    fn timeout_error(&self, url: &str) -> TransportError {
+        TransportError::Timeout {
+            url: url.to_owned(),
+            timeout: self.timeout,
         }
     }
 
     fn transport_error(&self, url: &str, error: &reqwest::Error) -> TransportError {
         if error.is_timeout() {
-            TransportError::Timeout {
-                url: url.to_owned(),
-                timeout: self.timeout,
-            }
+            self.timeout_error(url)
         } else {
             TransportError::Connection {
                 url: url.to_owned(),
@@ -287,10 +288,7 @@ impl HttpClient {
                 .is_some_and(reqwest::Error::is_timeout)
             || error.to_string().contains("timed out");
         if timed_out {
-            TransportError::Timeout {
-                url: url.to_owned(),
-                timeout: self.timeout,
-            }
+            self.timeout_error(url)
         } else {
             TransportError::Connection {
                 url: url.to_owned(),
