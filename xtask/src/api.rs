@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use goto_auth::api::{api_request, base_for, error_summary, rejection_hint};
+use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
 use goto_auth::http::HttpResponse;
 
 use crate::Context;
@@ -54,7 +54,7 @@ impl flags::Api {
             Ok(answer)
         };
         let mut answer = send(&token.access_token)?;
-        if answer.status == 401 {
+        if is_token_rejection(&answer) {
             ui.warn("the API rejected the access token; exchanging the PAT once more");
             token = session.renew(ui)?;
             answer = send(&token.access_token)?;

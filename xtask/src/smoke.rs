@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use goto_auth::api::{api_request, base_for, error_summary, rejection_hint};
+use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
 use goto_auth::http::{HttpClient, HttpResponse};
 use goto_auth::secret::AccessToken;
 use goto_auth::token::format_instant;
@@ -416,17 +416,6 @@ impl Drop for HostPermit<'_> {
         }
         freed.notify_all();
     }
-}
-
-/// A 401 from any API, or GoToWebinar's 403 `InvalidToken` (it answers bad tokens with 403, so
-/// clients that only watch for 401 never renew).
-fn is_token_rejection(answer: &HttpResponse) -> bool {
-    answer.status == 401
-        || (answer.status == 403
-            && serde_json::from_slice::<serde_json::Value>(&answer.body)
-                .ok()
-                .and_then(|body| body.get("int_err_code").cloned())
-                .is_some_and(|code| code == "InvalidToken"))
 }
 
 fn keys_from(result: &CallResult) -> Keys {

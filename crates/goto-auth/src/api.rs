@@ -78,6 +78,17 @@ pub fn error_summary(answer: &HttpResponse) -> String {
     excerpt(&answer.body)
 }
 
+/// Whether an answer says the token itself was refused: a 401 from any API, or GoToWebinar's
+/// 403 `InvalidToken` (it answers bad tokens with 403, so clients that only watch for 401 never
+/// renew).
+pub fn is_token_rejection(answer: &HttpResponse) -> bool {
+    answer.status == 401
+        || (answer.status == 403
+            && serde_json::from_slice::<serde_json::Value>(&answer.body)
+                .ok()
+                .is_some_and(|body| body["int_err_code"] == "InvalidToken"))
+}
+
 /// What a 401 or 403 from an API most likely means, for the message after the token was
 /// already renewed once.
 pub fn rejection_hint(status: u16) -> &'static str {
@@ -115,6 +126,25 @@ mod tests {
         );
         let sandbox = BaseUrl::parse("GOTO_API_URL", "http://127.0.0.1:9").unwrap();
         assert_eq!(base_for("/users/v1/lines", Some(&sandbox)), sandbox);
+    }
+
+    #[test]
+    fn webinar_403_invalid_token_is_a_rejection_but_a_missing_scope_is_not() {
+        let answer = |status: u16, body: &str| HttpResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.as_bytes().to_vec(),
+        };
+        assert!(is_token_rejection(&answer(401, "not.authenticated")));
+        assert!(is_token_rejection(&answer(
+            403,
+            r#"{"int_err_code":"InvalidToken","msg":"Invalid token passed"}"#
+        )));
+        assert!(!is_token_rejection(&answer(
+            403,
+            r#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"no"}"#
+        )));
     }
 
     #[test]

@@ -344,3 +344,19 @@ fn err_changed_shape_outside_ci_leaves_a_pending_snapshot_for_review() {
         accepted
     );
 }
+
+#[test]
+fn ok_api_renews_on_gotowebinars_403_invalid_token() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    ws.xtask(&["token"]).run().assert_code(0);
+    sandbox.expire_issued_tokens();
+    let path = format!(
+        "/G2W/rest/v2/organizers/{}/webinars?fromTime=2020-01-01T00:00:00Z&toTime=2020-01-20T00:00:00Z",
+        seed::ADMIN_USER_KEY
+    );
+    let run = ws.xtask(&["api", &path]).run();
+    run.assert_code(0)
+        .assert_stderr_contains("exchanging the PAT once more");
+    assert_eq!(token_requests(&sandbox), 2);
+}
