@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
 use goto_auth::http::HttpResponse;
+use goto_auth::token::excerpt;
 
 use crate::Context;
 use crate::flags;
@@ -70,14 +71,20 @@ impl flags::Api {
                 error_summary(&answer)
             );
         }
-        ui.success(&format!("{method} {path} answered {}", answer.status));
         if answer.body.is_empty() {
+            ui.success(&format!("{method} {path} answered {}", answer.status));
             return Ok(());
         }
-        let text = match serde_json::from_slice::<serde_json::Value>(&answer.body) {
-            Ok(json) => serde_json::to_string_pretty(&json)?,
-            Err(_) => String::from_utf8_lossy(&answer.body).into_owned(),
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+            anyhow::bail!(
+                "{method} {path} answered {} with {} instead of JSON: \"{}\"",
+                answer.status,
+                answer.content_type.as_deref().unwrap_or("no content type"),
+                excerpt(&answer.body)
+            );
         };
+        ui.success(&format!("{method} {path} answered {}", answer.status));
+        let text = serde_json::to_string_pretty(&json)?;
         ui::stdout(&format!("{text}\n"))?;
         Ok(())
     }

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
 use goto_auth::http::{HttpClient, HttpResponse};
 use goto_auth::secret::AccessToken;
+use goto_auth::token::excerpt;
 use goto_auth::token::format_instant;
 use goto_auth::url::BaseUrl;
 
@@ -104,9 +105,10 @@ struct Outcome {
 
 #[derive(Debug)]
 enum CallResult {
-    /// The call ran and got an answer.
+    /// The call ran and got a 2xx JSON answer, the only kind compared with a snapshot.
     Answered {
-        answer: HttpResponse,
+        status: u16,
+        body: serde_json::Value,
         elapsed: Duration,
     },
     /// The call did not run.
@@ -228,7 +230,7 @@ impl<'a> Runner<'a> {
         };
         let mut elapsed = Duration::ZERO;
         match self.call_with_renewal(&path, &token.access_token, &mut elapsed) {
-            Ok(answer) => CallResult::Answered { answer, elapsed },
+            Ok(answer) => answered(answer, elapsed),
             Err((status, message)) => CallResult::Failed {
                 elapsed,
                 status,
@@ -418,8 +420,37 @@ impl Drop for HostPermit<'_> {
     }
 }
 
+/// Reads an answer: a 2xx JSON body is a result to compare; any other status, or a body that is
+/// not JSON (a captive portal's page, a cut-off answer), is a failure with its own message.
+fn answered(answer: HttpResponse, elapsed: Duration) -> CallResult {
+    let status = answer.status;
+    if !(200..300).contains(&status) {
+        return CallResult::Failed {
+            elapsed,
+            status: Some(status),
+            message: error_summary(&answer),
+        };
+    }
+    match serde_json::from_slice(&answer.body) {
+        Ok(body) => CallResult::Answered {
+            status,
+            body,
+            elapsed,
+        },
+        Err(_) => CallResult::Failed {
+            elapsed,
+            status: Some(status),
+            message: format!(
+                "the answer is {} instead of JSON: \"{}\"",
+                answer.content_type.as_deref().unwrap_or("untyped"),
+                excerpt(&answer.body)
+            ),
+        },
+    }
+}
+
 fn keys_from(result: &CallResult) -> Keys {
-    let CallResult::Answered { answer, .. } = result else {
+    let CallResult::Answered { body, .. } = result else {
         let because = match result {
             CallResult::Skipped(reason) => format!("needs {USERS_ME}, which was skipped: {reason}"),
             _ => format!("needs {USERS_ME}, which failed"),
@@ -429,16 +460,6 @@ fn keys_from(result: &CallResult) -> Keys {
             ..Keys::default()
         };
     };
-    if !(200..300).contains(&answer.status) {
-        return Keys {
-            missing_because: Some(format!(
-                "needs {USERS_ME}, which answered {}",
-                answer.status
-            )),
-            ..Keys::default()
-        };
-    }
-    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap_or_default();
     let text = |value: Option<&serde_json::Value>| {
         value.and_then(|v| {
             v.as_str()
@@ -540,7 +561,7 @@ impl SnapshotStore {
     }
 
     fn judge_one(&self, outcome: &Outcome) -> Verdict {
-        let CallResult::Answered { answer, .. } = &outcome.result else {
+        let CallResult::Answered { status, body, .. } = &outcome.result else {
             return match outcome.result {
                 CallResult::Skipped(_) => Verdict::Skipped,
                 _ => Verdict::Failed,
@@ -548,7 +569,7 @@ impl SnapshotStore {
         };
         let name = outcome.call.name;
         let snap = self.dir.join(format!("{name}.snap"));
-        let actual = shape::body_shape(&answer.body);
+        let actual = shape::shape(body);
         let recorded = std::fs::read_to_string(&snap)
             .ok()
             .and_then(|file| shape::recorded_shape(&file));
@@ -556,21 +577,18 @@ impl SnapshotStore {
             Some(recorded) => shape::fill_empty_arrays(actual, recorded),
             None => actual,
         };
-        let text = shape::snapshot_text(answer.status, &actual);
+        let text = shape::snapshot_text(*status, &actual);
         // The catalog's template, not the filled path, so headers do not change with keys and dates.
         let description = format!("GET {}", outcome.call.path);
-        let succeeded = (200..300).contains(&answer.status);
         if recorded.is_none() && !snap.exists() {
             if self.ci {
                 return Verdict::New { recorded: false };
             }
             // A first run records the snapshot, as the contract says, rather than leaving a
             // `.snap.new` for review: there is nothing to compare it with yet.
-            let recorded = write_snapshot(&snap, &description, &text).is_ok();
-            return if recorded && succeeded {
-                Verdict::New { recorded: true }
-            } else {
-                Verdict::Failed
+            return match write_snapshot(&snap, &description, &text) {
+                Ok(()) => Verdict::New { recorded: true },
+                Err(_) => Verdict::Failed,
             };
         }
         let mut settings = insta::Settings::clone_current();
@@ -582,10 +600,10 @@ impl SnapshotStore {
         // `.snap.new` for `cargo insta review`; the panic is the verdict.
         let matched = settings
             .bind(|| std::panic::catch_unwind(|| insta::assert_snapshot!(name, text)).is_ok());
-        match (matched, succeeded) {
-            (true, true) => Verdict::Ok,
-            (true, false) => Verdict::Failed,
-            (false, _) => Verdict::Changed,
+        if matched {
+            Verdict::Ok
+        } else {
+            Verdict::Changed
         }
     }
 }
@@ -639,18 +657,13 @@ fn print_report(
     for (outcome, verdict) in outcomes.iter().zip(verdicts) {
         let (status, elapsed, detail) = match &outcome.result {
             CallResult::Answered {
-                answer, elapsed, ..
+                status, elapsed, ..
             } => {
                 total += *elapsed;
-                let detail = if (200..300).contains(&answer.status) {
-                    String::new()
-                } else {
-                    error_summary(answer)
-                };
                 (
-                    answer.status.to_string(),
+                    status.to_string(),
                     format!("{} ms", elapsed.as_millis()),
-                    detail,
+                    String::new(),
                 )
             }
             CallResult::Skipped(reason) => ("-".into(), "-".into(), reason.clone()),
