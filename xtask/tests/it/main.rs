@@ -20,3 +20,19 @@ mod smoke;
 
 /// The command line itself: help, version, usage errors.
 mod cli;
+
+/// The fault matrix: every broken answer, slow or dropped connection and bad token answer, met
+/// by `token`, `smoke` and `api`, with exit code, message, time and file checked per cell.
+mod faults;
+
+/// The env file `token` writes, read by python-dotenv and node's dotenv at the versions `.ci/run`
+/// installs: every value exactly as dotenvy reads it.
+mod interop;
+
+/// Crash safety: `token --force` killed with SIGKILL while it writes leaves the old file or the
+/// new one; sixteen forced runs at once lose nothing.
+mod crash;
+
+/// Snapshot hygiene: nothing under `xtask/snapshots/`, in any folder, holds a token, a secret or
+/// an email address.
+mod hygiene;

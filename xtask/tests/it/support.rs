@@ -1,7 +1,7 @@
 //! The test harness.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub use goto_sandbox::{Sandbox, seed};
@@ -145,6 +145,74 @@ impl Xtask {
         let tokens_after = env_file.as_deref().map(tokens_in).unwrap_or_default();
         self.secrets.extend(tokens_before);
         self.secrets.extend(tokens_after);
+        SecretScanner(&self.secrets).check(&run, &self.allowed_on_stdout);
+        run
+    }
+}
+
+impl Xtask {
+    /// Starts the command without waiting for it, for tests that run many at once or kill one
+    /// midway. Its output is piped, and [`Spawned::wait`] scans it as [`Xtask::run`] does.
+    pub fn spawn(mut self) -> Spawned {
+        let env_file = env_file_arg(&self.command);
+        self.secrets
+            .extend(env_file.as_deref().map(tokens_in).unwrap_or_default());
+        let started = Instant::now();
+        let child = self
+            .command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start xtask");
+        Spawned {
+            child,
+            started,
+            env_file,
+            secrets: self.secrets,
+            allowed_on_stdout: self.allowed_on_stdout,
+        }
+    }
+}
+
+/// A running xtask, from [`Xtask::spawn`].
+pub struct Spawned {
+    child: Child,
+    started: Instant,
+    env_file: Option<PathBuf>,
+    secrets: Vec<String>,
+    allowed_on_stdout: Vec<String>,
+}
+
+impl Spawned {
+    /// Kills the process with SIGKILL, which it cannot catch: no destructor, no clean-up runs.
+    /// A process that already exited is left as it is.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+    }
+
+    /// The process id, to look at the process in `/proc` while it runs.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the process has ended; [`Spawned::wait`] still reads its output afterwards.
+    pub fn has_exited(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(Some(_)))
+    }
+
+    /// Waits for the process to end and scans what it printed for secrets, including every
+    /// access token the env file held before or after. A process killed by a signal has code -1.
+    pub fn wait(mut self) -> Run {
+        let output = self.child.wait_with_output().expect("wait for xtask");
+        let run = Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+            elapsed: self.started.elapsed(),
+        };
+        self.secrets
+            .extend(self.env_file.as_deref().map(tokens_in).unwrap_or_default());
         SecretScanner(&self.secrets).check(&run, &self.allowed_on_stdout);
         run
     }

@@ -160,9 +160,13 @@ fn err_answers_of_every_broken_shape_name_their_cause() {
         (
             "application/json",
             r#"{"access_token":"eyJ0eXAiOiJKV1QifQ.e30.c2ln","#,
-            "instead of JSON",
+            "with malformed JSON",
         ),
-        ("application/json", "\u{fffd}\u{0}binary", "instead of JSON"),
+        (
+            "application/json",
+            "\u{fffd}\u{0}binary",
+            "with malformed JSON",
+        ),
     ];
     for (content_type, body, expected) in cases {
         let sandbox = Sandbox::start();
