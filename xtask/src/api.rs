@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
+use goto_auth::error::not_json;
 use goto_auth::http::HttpResponse;
 use goto_auth::token::excerpt;
 
@@ -77,9 +78,9 @@ impl flags::Api {
         }
         let Ok(json) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
             anyhow::bail!(
-                "{method} {path} answered {} with {} instead of JSON: \"{}\"",
+                "{method} {path} answered {} with {}: \"{}\"",
                 answer.status,
-                answer.content_type.as_deref().unwrap_or("no content type"),
+                not_json(answer.content_type.as_deref()),
                 excerpt(&answer.body)
             );
         };

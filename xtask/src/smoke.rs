@@ -10,6 +10,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use goto_auth::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
+use goto_auth::error::not_json;
 use goto_auth::http::{HttpClient, HttpResponse};
 use goto_auth::secret::AccessToken;
 use goto_auth::token::excerpt;
@@ -441,8 +442,8 @@ fn answered(answer: HttpResponse, elapsed: Duration) -> CallResult {
             elapsed,
             status: Some(status),
             message: format!(
-                "the answer is {} instead of JSON: \"{}\"",
-                answer.content_type.as_deref().unwrap_or("untyped"),
+                "the answer is {}: \"{}\"",
+                not_json(answer.content_type.as_deref()),
                 excerpt(&answer.body)
             ),
         },

@@ -75,6 +75,10 @@ pub fn error_summary(answer: &HttpResponse) -> String {
             };
         }
     }
+    // A gateway's own answer often carries only a message.
+    if let Some(message) = field("message") {
+        return message.chars().take(160).collect();
+    }
     excerpt(&answer.body)
 }
 

@@ -212,9 +212,9 @@ pub enum ExchangeError {
     },
     /// The answer was not the JSON an OAuth token endpoint sends.
     #[error(
-        "{url} answered {status} with {} instead of JSON: \"{excerpt}\"; check that GOTO_AUTH_URL is \
+        "{url} answered {status} with {}: \"{excerpt}\"; check that GOTO_AUTH_URL is \
          GoTo's token host (https://authentication.logmeininc.com){}",
-        content_type.as_deref().unwrap_or("no content type"),
+        not_json(content_type.as_deref()),
         if *status >= 500 || *status == 429 { ", or try again later" } else { "" }
     )]
     NotJson {
@@ -248,7 +248,92 @@ pub enum ExchangeError {
         /// A short, secret-free excerpt of the body.
         excerpt: Option<String>,
     },
+    /// 429 Too Many Requests, after the retries the policy allows, or with a `Retry-After`
+    /// longer than it waits.
+    #[error(
+        "{url} answered 429 Too Many Requests{}: GoTo allows about 10 requests per second per API; try again later",
+        retry_after.as_deref().map(|wait| format!(" and asks to wait {} (Retry-After), longer than this tool waits", describe_wait(wait))).unwrap_or_default()
+    )]
+    RateLimited {
+        /// Where the request went.
+        url: String,
+        /// The `Retry-After` header of the last answer, verbatim.
+        retry_after: Option<String>,
+    },
     /// No usable answer at all.
     #[error(transparent)]
     Transport(#[from] TransportError),
+}
+
+impl ExchangeError {
+    /// The same error with `secrets` redacted from every text that came from the server.
+    pub fn without_secrets(self, secrets: &[&str]) -> ExchangeError {
+        let clean = |text: String| crate::token::redact_secrets(&text, secrets);
+        match self {
+            ExchangeError::OAuth {
+                status,
+                code,
+                description,
+            } => ExchangeError::OAuth {
+                status,
+                code,
+                description: description.map(clean),
+            },
+            ExchangeError::NotJson {
+                status,
+                url,
+                content_type,
+                excerpt,
+            } => ExchangeError::NotJson {
+                status,
+                url,
+                content_type,
+                excerpt: clean(excerpt),
+            },
+            ExchangeError::Malformed {
+                status,
+                url,
+                problem,
+            } => ExchangeError::Malformed {
+                status,
+                url,
+                problem: clean(problem),
+            },
+            ExchangeError::Status {
+                status,
+                url,
+                excerpt,
+            } => ExchangeError::Status {
+                status,
+                url,
+                excerpt: excerpt.map(clean),
+            },
+            other => other,
+        }
+    }
+}
+
+/// A `Retry-After` value as a person reads it: seconds get their unit, a date stays a date.
+fn describe_wait(retry_after: &str) -> String {
+    match retry_after.trim().parse::<u64>() {
+        Ok(seconds) => format!("{seconds} s"),
+        Err(_) => format!("until {}", retry_after.trim()),
+    }
+}
+
+/// How an answer's body is described when it is not JSON: a JSON content type with a body that
+/// does not parse is "malformed JSON", anything else is named by its type.
+pub fn not_json(content_type: Option<&str>) -> String {
+    match content_type {
+        Some(ct)
+            if ct
+                .split(';')
+                .next()
+                .is_some_and(|e| e.trim().ends_with("json")) =>
+        {
+            "malformed JSON".to_owned()
+        }
+        Some(ct) => format!("{ct} instead of JSON"),
+        None => "a body without a content type instead of JSON".to_owned(),
+    }
 }

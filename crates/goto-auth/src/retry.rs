@@ -58,10 +58,14 @@ pub fn next(attempt: u32, outcome: Attempt<'_>, now: SystemTime, jitter: f64) ->
         Some(wait) if wait > RETRY_AFTER_CAP => Next::Stop,
         Some(wait) => Next::RetryAfter(wait),
         None => {
-            let step = BACKOFF_BASE
-                .saturating_mul(1 << (attempt - 1))
-                .min(BACKOFF_CAP);
-            Next::RetryAfter(step.mul_f64(jitter.clamp(0.0, 1.0)))
+            let doublings = attempt.saturating_sub(1).min(16);
+            let step = BACKOFF_BASE.saturating_mul(1 << doublings).min(BACKOFF_CAP);
+            let jitter = if jitter.is_nan() {
+                0.0
+            } else {
+                jitter.clamp(0.0, 1.0)
+            };
+            Next::RetryAfter(step.mul_f64(jitter))
         }
     }
 }

@@ -12,6 +12,10 @@ use crate::http::{HttpClient, HttpRequest, HttpResponse, RetryNotice};
 use crate::keys;
 use crate::secret::AccessToken;
 
+/// The longest `expires_in` believed: GoTo's tokens live an hour, and an absurd lifetime would
+/// keep a dead token in the cache for ever (or overflow the clock).
+const MAX_EXPIRES_IN: u64 = 10 * 365 * 24 * 3600;
+
 /// A freshly minted access token.
 #[derive(Debug, Clone)]
 pub struct Token {
@@ -44,9 +48,15 @@ impl Token {
     }
 }
 
-/// An instant as RFC 3339 UTC with whole seconds, e.g. `2026-12-01T07:12:00Z`.
+/// An instant as RFC 3339 UTC with whole seconds, e.g. `2026-12-01T07:12:00Z`. Instants past
+/// the year 9999, which RFC 3339 cannot write, are clamped to its last second.
 pub fn format_instant(at: SystemTime) -> String {
-    humantime::format_rfc3339_seconds(at).to_string()
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    match write!(text, "{}", humantime::format_rfc3339_seconds(at)) {
+        Ok(()) => text,
+        Err(_) => "9999-12-31T23:59:59Z".to_owned(),
+    }
 }
 
 /// The request of GoTo's guide: `POST {auth}/oauth/token` with
@@ -95,6 +105,12 @@ pub fn parse_token_response(
     now: SystemTime,
 ) -> Result<Token, ExchangeError> {
     let status = answer.status;
+    if status == 429 {
+        return Err(ExchangeError::RateLimited {
+            url: url.to_owned(),
+            retry_after: answer.retry_after.clone(),
+        });
+    }
     let json = serde_json::from_slice::<serde_json::Value>(&answer.body).ok();
     let Some(serde_json::Value::Object(fields)) = json else {
         return Err(ExchangeError::NotJson {
@@ -138,6 +154,11 @@ pub fn parse_token_response(
             Some(0) | None => {
                 return Err(malformed(format!(
                     "expires_in is {n}, not a positive number of seconds"
+                )));
+            }
+            Some(seconds) if seconds > MAX_EXPIRES_IN => {
+                return Err(malformed(format!(
+                    "expires_in is {seconds}, more than ten years; no access token lives that long"
                 )));
             }
             Some(seconds) => seconds,
@@ -207,7 +228,14 @@ pub fn exchange(
 ) -> Result<Token, ExchangeError> {
     let request = token_request(config);
     let answer = client.send_with_retries(&request, on_retry)?;
-    parse_token_response(&answer, &request.url, SystemTime::now())
+    parse_token_response(&answer, &request.url, SystemTime::now()).map_err(|error| {
+        // A server may echo what it was sent; `scrub` catches token shapes, this catches the
+        // credentials we know, however short.
+        error.without_secrets(&[
+            config.client_secret.expose_secret(),
+            config.pat.expose_secret(),
+        ])
+    })
 }
 
 fn json_type(value: &serde_json::Value) -> &'static str {
@@ -251,20 +279,27 @@ pub fn excerpt(body: &[u8]) -> String {
     cut
 }
 
-/// Replaces every run of 24 or more token characters that mixes letters and digits (a JWT, a
-/// PAT, a base64 secret, but not an error code like `AUTHZ_INSUFFICIENT_SCOPE`) with
-/// `[redacted]`, so a server that echoes a credential cannot make us print it.
+/// Replaces every run of token characters that holds something token-shaped with
+/// `[redacted]`, so a server that echoes a credential cannot make us print it. Token-shaped is
+/// 24 or more characters mixing letters and digits: a JWT, a PAT, a base64 secret, but not an
+/// error code like `AUTHZ_INSUFFICIENT_SCOPE`. A run with slashes is redacted when one of its
+/// segments is token-shaped (a token in a URL), or when the whole run is and mixes upper and
+/// lower case too (base64 has slashes); a lower-case path like
+/// `/call-events-report/v1/report-summaries` stays readable.
 pub fn scrub(text: &str) -> String {
     let is_token_char =
         |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '+' | '/' | '=' | '-');
+    let token_shaped = |segment: &str| {
+        segment.len() >= 24
+            && segment.chars().any(|c| c.is_ascii_digit())
+            && segment.chars().any(|c| c.is_ascii_alphabetic())
+    };
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
-        let token_shaped = run.len() >= 24
-            && !run.starts_with("//")
-            && run.chars().any(|c| c.is_ascii_digit())
-            && run.chars().any(|c| c.is_ascii_alphabetic());
-        if token_shaped {
+        let mixed_case = run.chars().any(|c| c.is_ascii_uppercase())
+            && run.chars().any(|c| c.is_ascii_lowercase());
+        if run.split('/').any(token_shaped) || (token_shaped(run) && mixed_case) {
             out.push_str("[redacted]");
         } else {
             out.push_str(run);
@@ -281,6 +316,18 @@ pub fn scrub(text: &str) -> String {
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// Replaces each of `secrets` in `text`, as sent and form-encoded, with `[redacted]`.
+pub fn redact_secrets(text: &str, secrets: &[&str]) -> String {
+    let mut text = text.to_owned();
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+        for form in [*secret, encoded.as_str()] {
+            text = text.replace(form, "[redacted]");
+        }
+    }
+    text
 }
 
 #[cfg(test)]

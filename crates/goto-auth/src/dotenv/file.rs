@@ -183,14 +183,24 @@ fn is_same_file(file: &File, target: &Path) -> io::Result<bool> {
     }
 }
 
+/// How many random characters the temporary file's name carries (tempfile's default, spelled
+/// out because [`remove_stale_temporaries`] recognises the names by it).
+const TEMPORARY_RANDOM_LEN: usize = 6;
+
 /// Atomically replaces `target` with `contents`: a synced temporary file in the same directory
 /// (so the rename cannot cross file systems), renamed over the target, then a synced directory so
 /// the rename itself survives a crash. On any error the temporary file is removed.
+///
+/// The caller holds the lock on the file `target` names, so no other writer is between creating
+/// its temporary file and renaming it: any temporary file already there was left by a writer that
+/// was killed, and is removed first.
 fn replace(target: &Path, contents: &str, permissions: Permissions) -> io::Result<()> {
     let directory = parent_dir(target);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
+    remove_stale_temporaries(directory, &name);
     let mut temporary = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
+        .rand_bytes(TEMPORARY_RANDOM_LEN)
         .suffix(".tmp")
         .tempfile_in(directory)?;
     temporary.write_all(contents.as_bytes())?;
@@ -198,6 +208,32 @@ fn replace(target: &Path, contents: &str, permissions: Permissions) -> io::Resul
     temporary.as_file().sync_all()?;
     temporary.persist(target).map_err(|error| error.error)?;
     File::open(directory)?.sync_all()
+}
+
+/// Removes the temporary files a killed writer left beside `name`: exactly `.{name}.` followed by
+/// [`TEMPORARY_RANDOM_LEN`] letters or digits and `.tmp`, the names [`replace`] creates, so no
+/// file of the user's is touched. Failures are ignored: a leftover is untidy, not unsafe.
+fn remove_stale_temporaries(directory: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let is_ours = file_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|random| {
+                random.len() == TEMPORARY_RANDOM_LEN
+                    && random.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if is_ours {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Reads the env file at `path` with dotenvy's rules and returns its entries in file order,

@@ -163,4 +163,23 @@ fn scrub_hides_token_shaped_runs() {
         scrub("see https://developer.goto.com/guides/Authentication/x"),
         "see https://developer.goto.com/guides/Authentication/x"
     );
+    assert_eq!(
+        scrub("GET /call-events-report/v1/report-summaries failed"),
+        "GET /call-events-report/v1/report-summaries failed"
+    );
+    assert_eq!(
+        scrub("see https://auth.example.test/k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U now"),
+        "see https:[redacted] now"
+    );
+    assert_eq!(
+        scrub("pat pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A= revoked"),
+        "pat [redacted] revoked"
+    );
+    assert_eq!(
+        redact_secrets(
+            "client 1Ae6pWzpF1qH6Yyt+w= unknown",
+            &["1Ae6pWzpF1qH6Yyt+w="]
+        ),
+        "client [redacted] unknown"
+    );
 }
