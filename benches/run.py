@@ -1,0 +1,961 @@
+#!/usr/bin/env python3
+"""Benchmarks for goto-xtask (issue #6). Python 3.11+, standard library only.
+
+    python3 benches/run.py                  # everything, cold builds last (~15 min on 2 cores)
+    python3 benches/run.py --skip-cold      # everything but the cold builds (~1 min)
+    python3 benches/run.py --quick          # fewer runs of everything
+    python3 benches/run.py --only token,cached
+    python3 benches/run.py --only variants  # optional: prototype source changes, in temp copies
+
+Every figure is a ratio of medians against a baseline measured in the same invocation, runs
+interleaved (the order rotates every round), because the machine is shared and noisy. Nothing
+here touches the network beyond 127.0.0.1: the sandbox binary serves GoTo locally, and cargo runs
+with --offline. The shared target directory is only built into, never cleaned; cold builds use
+fresh temporary target directories and a snapshot copy of the workspace.
+
+Results go to stdout, to benches/results/latest.{md,json} (ignored by git), and with --write into
+the marked block of BENCHMARKS.md. Goals and reasons are in BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "benches" / "results"
+BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
+MARK_BEGIN = "<!-- results:begin (written by `python3 benches/run.py --write`) -->"
+MARK_END = "<!-- results:end -->"
+
+DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "cold"]
+OPTIONAL = ["variants"]
+
+# The sandbox's seeded world (crates/goto-sandbox/src/seed.rs), used to fill the smoke catalog.
+SEED_ACCOUNT_KEY = "6408928184882201760"
+SEED_ORGANIZER_KEY = "3392217998392035586"
+
+DOTENV_SIZES = [1_000, 10_000, 100_000]
+DOTENV_REPS = {1_000: 21, 10_000: 11, 100_000: 5}
+
+
+# ----------------------------------------------------------------------------------------------
+# small helpers
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def rotate(items: list, by: int) -> list:
+    by %= len(items)
+    return items[by:] + items[:by]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The environment for every measured process: no GOTO_* value from the caller's shell (the
+    process environment overrides the env file), no compiler wrapper (a cache would fake cold
+    builds), no colour, and no SSL_CERT_* that would change what the TLS stack loads."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("GOTO_")
+        and k not in ("RUSTC_WRAPPER", "CARGO_BUILD_RUSTC_WRAPPER", "SSL_CERT_FILE", "SSL_CERT_DIR", "CI")
+    }
+    env["NO_COLOR"] = "1"
+    env["CARGO_TERM_COLOR"] = "never"
+    env.update(extra)
+    return env
+
+
+def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, check: bool = True,
+        timeout: float = 3600) -> subprocess.CompletedProcess:
+    result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+    if check and result.returncode != 0:
+        raise RuntimeError(
+            f"`{' '.join(map(str, cmd))}` exited {result.returncode}:\n{result.stderr[-3000:]}"
+        )
+    return result
+
+
+def timed(cmd: list[str], *, env: dict | None = None, cwd: Path | None = None,
+          stderr_to_pipe: bool = False) -> tuple[float, str]:
+    """Wall time of one process, from spawn to exit; fails on a non-zero exit."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE if stderr_to_pipe else subprocess.DEVNULL, text=True,
+        close_fds=False,
+    )
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"`{' '.join(map(str, cmd))}` exited {result.returncode}: {result.stderr or ''}")
+    return elapsed, result.stderr or ""
+
+
+def interleaved(subjects: dict[str, dict], runs: int, label: str) -> dict[str, list[float]]:
+    """Runs every subject `runs` times, round-robin, rotating the order each round."""
+    times: dict[str, list[float]] = {name: [] for name in subjects}
+    names = list(subjects)
+    for round_ in range(runs):
+        for name in rotate(names, round_):
+            subject = subjects[name]
+            elapsed, _ = timed(subject["cmd"], env=subject.get("env"), cwd=subject.get("cwd"))
+            times[name].append(elapsed)
+        if runs >= 10 and (round_ + 1) % max(1, runs // 4) == 0:
+            log(f"{label}: {round_ + 1}/{runs} rounds")
+    return times
+
+
+class Results:
+    """Rows for the table: each a subject against its baseline, or a reference figure."""
+
+    def __init__(self) -> None:
+        self.rows: list[dict] = []
+        self.notes: list[str] = []
+        self.raw: dict = {}
+
+    def ratio(self, bench: str, subject: str, baseline: str, s: float, b: float, *, unit: str = "ms",
+              goal: float | None = None, runs: str = "", spread: tuple | None = None) -> dict:
+        ratio = s / b if b else float("nan")
+        row = {
+            "bench": bench, "subject": subject, "baseline": baseline, "subject_median": s,
+            "baseline_median": b, "unit": unit, "ratio": ratio, "goal": goal, "runs": runs,
+            "verdict": ("met" if ratio <= goal else "MISSED") if goal is not None else "ref",
+        }
+        if spread:
+            row["spread"] = spread
+        self.rows.append(row)
+        return row
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        log(text)
+
+
+def fmt_value(value: float, unit: str) -> str:
+    if unit == "ms":
+        return f"{value * 1e3:.2f} ms"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "ns":
+        return f"{value / 1e6:.2f} ms"
+    return f"{value:g} {unit}"
+
+
+# ----------------------------------------------------------------------------------------------
+# builds and the sandbox
+
+
+def cargo_target_dir() -> Path:
+    meta = run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline"], cwd=ROOT,
+               env=clean_env())
+    return Path(json.loads(meta.stdout)["target_directory"])
+
+
+def build_binaries(args, work: Path, needs: set[str]) -> dict[str, Path]:
+    """Builds what the warm benchmarks run, in the workspace's own target directory (as a user's
+    `cargo xtask` would), then copies the binaries away so concurrent rebuilds cannot swap them."""
+    env = clean_env()
+    offline = ["--offline"] if args.offline else []
+    bins: dict[str, Path] = {}
+    target = cargo_target_dir()
+    out = work / "bin"
+    out.mkdir(exist_ok=True)
+    if needs & {"token", "cached", "smoke"}:
+        log("building target/debug/{xtask,goto-sandbox} (what `cargo xtask` runs)")
+        run(["cargo", "build", *offline, "-p", "xtask", "-p", "goto-sandbox"], cwd=ROOT, env=env)
+        for name in ("xtask", "goto-sandbox"):
+            shutil.copy2(target / "debug" / name, out / f"{name}-debug")
+            bins[f"{name}-debug"] = out / f"{name}-debug"
+        if args.release:
+            log("building target/release/xtask (for reference)")
+            run(["cargo", "build", *offline, "--release", "-p", "xtask"], cwd=ROOT, env=env)
+            shutil.copy2(target / "release" / "xtask", out / "xtask-release")
+            bins["xtask-release"] = out / "xtask-release"
+    if "dotenv" in needs:
+        log("building the dotenv_scale example (release)")
+        run(["cargo", "build", *offline, "--release", "--example", "dotenv_scale", "-p", "goto-auth"],
+            cwd=ROOT, env=env)
+        shutil.copy2(target / "release" / "examples" / "dotenv_scale", out / "dotenv_scale")
+        bins["dotenv_scale"] = out / "dotenv_scale"
+    return bins
+
+
+class Sandbox:
+    """The sandbox binary on an ephemeral loopback port; its five GOTO_* lines."""
+
+    def __init__(self, binary: Path, *extra: str) -> None:
+        self.proc = subprocess.Popen(
+            [str(binary), "--port", "0", *extra], stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, text=True, env=clean_env(),
+        )
+        lines = [self.proc.stdout.readline().strip() for _ in range(5)]
+        self.vars = dict(line.split("=", 1) for line in lines if "=" in line)
+        if len(self.vars) != 5 or not self.vars.get("GOTO_AUTH_URL", "").startswith("http://127.0.0.1:"):
+            self.close()
+            raise RuntimeError(f"the sandbox did not print its five GOTO_* lines: {lines}")
+
+    def env_file(self, path: Path) -> Path:
+        path.write_text("".join(f"{k}={v}\n" for k, v in self.vars.items()))
+        path.chmod(0o600)
+        return path
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def guide_curl(vars: dict[str, str]) -> list[str]:
+    """GoTo's guide's token request, with the PAT form-encoded (--data-urlencode): the sandbox's
+    PATs hold + / =, which the guide's plain -d would send unencoded."""
+    basic = base64.b64encode(f"{vars['GOTO_CLIENT_ID']}:{vars['GOTO_CLIENT_SECRET']}".encode()).decode()
+    return [
+        "curl", "-s", "-X", "POST", f"{vars['GOTO_AUTH_URL']}/oauth/token",
+        "-H", f"Authorization: Basic {basic}",
+        "-H", "Accept:application/json",
+        "-H", "Content-Type: application/x-www-form-urlencoded",
+        "--data-urlencode", "grant_type=personal_access_token",
+        "--data-urlencode", f"pat={vars['GOTO_PAT']}",
+    ]
+
+
+def one_cert_file(work: Path) -> Path | None:
+    """The first certificate of the system bundle, alone in a file: SSL_CERT_FILE pointing at it
+    makes rustls-native-certs load one root instead of the whole platform store."""
+    for bundle in ("/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"):
+        try:
+            text = Path(bundle).read_text()
+        except OSError:
+            continue
+        match = re.search(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", text, re.S)
+        if match:
+            path = work / "one-cert.pem"
+            path.write_text(match.group(0))
+            return path
+    return None
+
+
+def strace_counts(cmd: list[str], env: dict, work: Path) -> dict | None:
+    if not shutil.which("strace"):
+        return None
+    trace = work / "strace.txt"
+    run(["strace", "-f", "-qq", "-e", "trace=openat,connect,fsync,fdatasync", "-o", str(trace), *cmd],
+        env=env)
+    text = trace.read_text()
+    return {
+        "cert_files_opened": len(re.findall(r'openat\([^"]*"/etc/ssl/certs/', text)),
+        "inet_connects": len(re.findall(r"connect\(\d+, \{sa_family=AF_INET", text)),
+        "fsyncs": len(re.findall(r"\bf(?:data)?sync\(", text)),
+    }
+
+
+# ----------------------------------------------------------------------------------------------
+# 2. token --force against the guide's curl
+
+
+def bench_token(args, work: Path, bins: dict, res: Results) -> None:
+    runs = args.runs
+    with Sandbox(bins["goto-sandbox-debug"], "--no-rate-limit") as sandbox:
+        vars = sandbox.vars
+        env = clean_env()
+        forced = sandbox.env_file(work / "token.env")
+        cached = sandbox.env_file(work / "token-cached.env")
+        curl = guide_curl(vars)
+
+        # Check the baselines and subjects once before timing them.
+        answer = json.loads(run(curl, env=env).stdout)
+        assert answer.get("access_token"), "the guide's curl got no token"
+        unencoded = run(["curl", "-s", "-X", "POST", f"{vars['GOTO_AUTH_URL']}/oauth/token",
+                         "-H", curl[6], "-H", "Accept:application/json",
+                         "-H", "Content-Type: application/x-www-form-urlencoded",
+                         "-d", f"grant_type=personal_access_token&pat={vars['GOTO_PAT']}"], env=env)
+        res.note("the guide's unencoded `-d \"grant_type=personal_access_token&pat=$PAT\"` against the "
+                 f"sandbox's PAT (with + / =) answers: {unencoded.stdout.strip()[:120]}; "
+                 "the baseline uses --data-urlencode")
+        xd, xr = str(bins["xtask-debug"]), str(bins.get("xtask-release", ""))
+        out = run([xd, "token", "--force", "--env-file", str(forced)], env=env)
+        assert "New access token" in out.stderr, out.stderr
+        run([xd, "token", "--env-file", str(cached)], env=env)
+        out = run([xd, "token", "--env-file", str(cached)], env=env)
+        assert "Reusing" in out.stderr, out.stderr
+
+        subjects = {
+            "curl": {"cmd": curl, "env": env},
+            "debug": {"cmd": [xd, "token", "--force", "--env-file", str(forced)], "env": env},
+            "spawn": {"cmd": ["/bin/true"], "env": env},
+            "version": {"cmd": [xd, "--version"], "env": env},
+            "cached": {"cmd": [xd, "token", "--env-file", str(cached)], "env": env},
+            "guide-bash": {
+                "cmd": ["bash", "-c",
+                        'curl -s -X POST "$GOTO_AUTH_URL/oauth/token" '
+                        '-H "Authorization: Basic $(echo -n $GOTO_CLIENT_ID:$GOTO_CLIENT_SECRET | base64)" '
+                        '-H "Accept:application/json" -H "Content-Type: application/x-www-form-urlencoded" '
+                        '--data-urlencode "grant_type=personal_access_token" --data-urlencode "pat=$GOTO_PAT"'],
+                "env": {**env, **vars},
+            },
+        }
+        cert = one_cert_file(work)
+        if cert:
+            subjects["debug-1cert"] = {"cmd": subjects["debug"]["cmd"], "env": clean_env(SSL_CERT_FILE=str(cert))}
+        if xr:
+            subjects["release"] = {"cmd": [xr, "token", "--force", "--env-file", str(forced)], "env": env}
+        if args.cargo_run:
+            subjects["cargo-xtask"] = {
+                "cmd": ["cargo", "run", "-q", "--offline", "-p", "xtask", "--", "token", "--force",
+                        "--env-file", str(forced)], "env": env, "cwd": ROOT}
+            timed(subjects["cargo-xtask"]["cmd"], env=env, cwd=ROOT)  # warm: any rebuild happens here
+
+        log(f"token: {len(subjects)} subjects x {runs} interleaved runs")
+        t = interleaved(subjects, runs, "token")
+        m = {k: median(v) for k, v in t.items()}
+        r = f"{runs}"
+        res.ratio("token", "target/debug/xtask token --force", "guide's curl", m["debug"], m["curl"],
+                  goal=args.goal_token, runs=r)
+        if "release" in m:
+            res.ratio("token", "target/release/xtask token --force", "guide's curl", m["release"], m["curl"], runs=r)
+        res.ratio("token", "guide's command in bash (+ base64 subshell)", "guide's curl", m["guide-bash"], m["curl"], runs=r)
+        if "cargo-xtask" in m:
+            res.ratio("token", "`cargo xtask token --force` (cargo run, up to date)", "guide's curl",
+                      m["cargo-xtask"], m["curl"], runs=r)
+        # Where the debug binary's time goes, as differences of medians measured side by side.
+        res.ratio("token", "breakdown: /bin/true (spawn floor)", "guide's curl", m["spawn"], m["curl"], runs=r)
+        res.ratio("token", "breakdown: xtask --version (startup)", "guide's curl", m["version"], m["curl"], runs=r)
+        res.ratio("token", "breakdown: xtask token, cached (config, no client)", "guide's curl", m["cached"], m["curl"], runs=r)
+        if "debug-1cert" in m:
+            res.ratio("token", "breakdown: debug --force, SSL_CERT_FILE=1 cert (no platform CA store)",
+                      "guide's curl", m["debug-1cert"], m["curl"], runs=r)
+            res.note(
+                "token --force, debug: the platform CA store costs "
+                f"{(m['debug'] - m['debug-1cert']) * 1e3:.1f} ms of {m['debug'] * 1e3:.1f} ms "
+                f"(median with the whole store minus median with SSL_CERT_FILE=one certificate); "
+                f"the exchange without it is {m['debug-1cert'] / m['curl']:.2f}x curl"
+            )
+        counts = strace_counts(subjects["debug"]["cmd"], env, work)
+        if counts:
+            res.note(f"strace of one debug `token --force`: {counts['cert_files_opened']} files opened under "
+                     f"/etc/ssl/certs, {counts['inet_connects']} TCP connect(s), {counts['fsyncs']} fsync(s)")
+        res.raw["token"] = t
+
+
+# ----------------------------------------------------------------------------------------------
+# 3. the cached path against --version
+
+
+def bench_cached(args, work: Path, bins: dict, res: Results) -> None:
+    runs = max(args.runs, 10) * 3 // 2
+    with Sandbox(bins["goto-sandbox-debug"], "--no-rate-limit") as sandbox:
+        env = clean_env()
+        cached = sandbox.env_file(work / "cached.env")
+        xd = str(bins["xtask-debug"])
+        run([xd, "token", "--env-file", str(cached)], env=env)
+        before = cached.read_bytes()
+        out = run([xd, "token", "--env-file", str(cached)], env=env)
+        assert "Reusing" in out.stderr, out.stderr
+        subjects = {
+            "version": {"cmd": [xd, "--version"], "env": env},
+            "cached": {"cmd": [xd, "token", "--env-file", str(cached)], "env": env},
+        }
+        if "xtask-release" in bins:
+            xr = str(bins["xtask-release"])
+            subjects["version-release"] = {"cmd": [xr, "--version"], "env": env}
+            subjects["cached-release"] = {"cmd": [xr, "token", "--env-file", str(cached)], "env": env}
+        log(f"cached: {len(subjects)} subjects x {runs} interleaved runs")
+        t = interleaved(subjects, runs, "cached")
+        assert cached.read_bytes() == before, "the cached path changed the env file"
+        m = {k: median(v) for k, v in t.items()}
+        res.ratio("cached", "target/debug/xtask token (cached)", "xtask --version", m["cached"], m["version"],
+                  goal=args.goal_cached, runs=str(runs))
+        if "cached-release" in m:
+            res.ratio("cached", "target/release/xtask token (cached)", "release xtask --version",
+                      m["cached-release"], m["version-release"], runs=str(runs))
+        counts = strace_counts(subjects["cached"]["cmd"], env, work)
+        if counts:
+            res.note(f"strace of one cached `token`: {counts['inet_connects']} TCP connect(s), "
+                     f"{counts['cert_files_opened']} certificate files opened, {counts['fsyncs']} fsync(s); "
+                     "the env file is byte-identical after every run")
+        res.raw["cached"] = t
+
+
+# ----------------------------------------------------------------------------------------------
+# 4. smoke against its critical path and against the calls one after another
+
+
+def smoke_catalog() -> list[dict]:
+    """The calls of xtask/src/smoke/catalog.rs, read from the source so they cannot drift."""
+    text = (ROOT / "xtask" / "src" / "smoke" / "catalog.rs").read_text()
+    calls = []
+    for block in re.findall(r"Call \{(.*?)\n    \}", text, re.S):
+        name = re.search(r'name:\s*(USERS_ME|"([^"]+)")', block)
+        path = re.search(r'path:\s*"([^"]+)"', block)
+        needs = re.search(r"needs:\s*&\[([^\]]*)\]", block)
+        if not (name and path and needs):
+            continue
+        calls.append({
+            "name": "users_me" if name.group(1) == "USERS_ME" else name.group(2),
+            "path": path.group(1),
+            "dependent": bool(needs.group(1).strip()),
+        })
+    if len(calls) < 2 or calls[0]["name"] != "users_me":
+        raise RuntimeError("could not read the smoke catalog from xtask/src/smoke/catalog.rs")
+    return calls
+
+
+def fill_path(path: str) -> str:
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    day = dt.timedelta(days=1)
+    at = lambda t: urllib.parse.quote(t.strftime("%Y-%m-%dT%H:%M:%SZ"), safe="-._~")  # noqa: E731
+    for placeholder, value in {
+        "{account_key}": SEED_ACCOUNT_KEY, "{organizer_key}": SEED_ORGANIZER_KEY,
+        "{start}": at(now - 7 * day), "{end}": at(now),
+        "{from}": at(now - 14 * day), "{to}": at(now + 14 * day),
+    }.items():
+        path = path.replace(placeholder, value)
+    return path
+
+
+SMOKE_LINE = re.compile(r"in ([\d.]+) s \(calls took ([\d.]+) s in all(?:, ([\d.]+) s on the critical path)?\)")
+
+
+def bench_smoke(args, work: Path, bins: dict, res: Results) -> None:
+    rounds = args.rounds
+    latency = args.latency
+    calls = smoke_catalog()
+    with Sandbox(bins["goto-sandbox-debug"], "--latency", str(latency)) as sandbox:
+        env = clean_env()
+        envfile = sandbox.env_file(work / "smoke.env")
+        xd = str(bins["xtask-debug"])
+        token = run([xd, "token", "--print", "--env-file", str(envfile)], env=env).stdout.strip()
+        base = sandbox.vars["GOTO_API_URL"]
+        smoke_cmd = [xd, "smoke", "--env-file", str(envfile)]
+        smoke_env = clean_env(CI="true")
+
+        def curl_get(call: dict) -> float:
+            cmd = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", f"Authorization: Bearer {token}",
+                   "-H", "Accept: application/json", base + fill_path(call["path"])]
+            started = time.perf_counter()
+            out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            elapsed = time.perf_counter() - started
+            if out.stdout != "200":
+                raise RuntimeError(f"curl {call['name']} answered {out.stdout}")
+            return elapsed
+
+        walls, inner, summed, own_cp, sequential, critical = [], [], [], [], [], []
+        log(f"smoke: {rounds} rounds of (smoke, {len(calls)} curl GETs one after another), latency {latency} ms")
+        for round_ in range(rounds):
+            for what in rotate(["smoke", "curl"], round_):
+                if what == "smoke":
+                    wall, stderr = timed(smoke_cmd, env=smoke_env, stderr_to_pipe=True)
+                    match = SMOKE_LINE.search(stderr.strip().splitlines()[-1])
+                    if not match:
+                        raise RuntimeError(f"unexpected smoke summary: {stderr.strip().splitlines()[-1]}")
+                    walls.append(wall)
+                    inner.append(float(match.group(1)))
+                    summed.append(float(match.group(2)))
+                    if match.group(3):
+                        own_cp.append(float(match.group(3)))
+                else:
+                    times = {call["name"]: curl_get(call) for call in calls}
+                    sequential.append(sum(times.values()))
+                    deps = [times[c["name"]] for c in calls if c["dependent"]]
+                    critical.append(times["users_me"] + max(deps))
+        cp, seq = median(critical), median(sequential)
+        r = str(rounds)
+        res.ratio("smoke", f"xtask smoke, wall of the calls (its summary), latency {latency} ms",
+                  "critical path: curl users_me + slowest dependent curl", median(inner), cp, unit="s",
+                  goal=args.goal_smoke, runs=r)
+        res.ratio("smoke", "xtask smoke, whole process (startup, token, snapshots)",
+                  "critical path (curl)", median(walls), cp, unit="s", runs=r)
+        res.ratio("smoke", "xtask smoke, wall of the calls", f"the {len(calls)} calls one after another (curl)",
+                  median(inner), seq, unit="s", runs=r)
+        res.ratio("smoke", "xtask smoke, sum of its call times", f"the {len(calls)} calls one after another (curl)",
+                  median(summed), seq, unit="s", runs=r)
+        if own_cp:
+            res.ratio("smoke", "xtask smoke, wall of the calls", "its own critical path (as it reports)",
+                      median(inner), median(own_cp), unit="s", runs=r)
+        res.raw["smoke"] = {"wall": walls, "calls_wall": inner, "calls_sum": summed, "own_critical": own_cp,
+                            "curl_sequential": sequential, "curl_critical": critical}
+
+
+# ----------------------------------------------------------------------------------------------
+# 5. .env update at 1k, 10k, 100k lines
+
+
+def bench_dotenv(args, work: Path, bins: dict, res: Results) -> None:
+    rounds = args.rounds
+    example = str(bins["dotenv_scale"])
+    samples: dict[int, list[dict]] = {n: [] for n in DOTENV_SIZES}
+    log(f"dotenv: {rounds} rounds of {DOTENV_SIZES} lines")
+    for round_ in range(rounds):
+        for n in rotate(DOTENV_SIZES, round_):
+            out = run([example, str(n), str(DOTENV_REPS[n])], env=clean_env(TMPDIR=str(work)))
+            fields = dict(kv.split("=", 1) for kv in out.stdout.split())
+            samples[n].append({k: int(v) for k, v in fields.items()})
+    t = {n: median([s["median_ns"] for s in samples[n]]) for n in DOTENV_SIZES}
+    floor = {n: median([s["floor_median_ns"] for s in samples[n]]) for n in DOTENV_SIZES}
+    hwm = {n: max(s["vm_hwm_kb"] for s in samples[n]) for n in DOTENV_SIZES}
+    size = {n: samples[n][0]["bytes"] for n in DOTENV_SIZES}
+    maxrss = {}
+    if Path("/usr/bin/time").exists():
+        for n in DOTENV_SIZES:
+            out = run(["/usr/bin/time", "-v", example, str(n), "3"], env=clean_env(TMPDIR=str(work)))
+            match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out.stderr)
+            if match:
+                maxrss[n] = int(match.group(1))
+    r = f"{rounds}x{'/'.join(str(DOTENV_REPS[n]) for n in DOTENV_SIZES)}"
+    small = DOTENV_SIZES[0]
+    for n in DOTENV_SIZES[1:]:
+        factor = n // small
+        res.ratio("dotenv", f"update_file, {n:,} lines", f"update_file, {small:,} lines", t[n], t[small],
+                  unit="ns", goal=1.2 * factor, runs=r)
+    for n in DOTENV_SIZES:
+        res.ratio("dotenv", f"update_file, {n:,} lines ({size[n] / 1e6:.2f} MB)",
+                  "std read + write tmp + fsync + rename, same bytes", t[n], floor[n], unit="ns", runs=r)
+    for n in DOTENV_SIZES:
+        rss = f", /usr/bin/time max RSS {maxrss[n] / 1024:.1f} MiB" if n in maxrss else ""
+        res.note(f"dotenv {n:>7,} lines: {t[n] / 1e6:8.2f} ms, {t[n] / n:7.0f} ns/line, peak RSS (VmHWM) "
+                 f"{hwm[n] / 1024:.1f} MiB for a {size[n] / 1e6:.2f} MB file{rss}")
+    res.raw["dotenv"] = {str(n): samples[n] for n in DOTENV_SIZES} | {"maxrss_kb": maxrss}
+
+
+# ----------------------------------------------------------------------------------------------
+# 1. cold builds
+
+
+def workspace_copy(dest: Path) -> Path:
+    ignore = shutil.ignore_patterns("target", ".git", "results", "*.snap.new", ".env")
+    shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
+    return dest
+
+
+def add_dependency(manifest: Path, line: str) -> None:
+    text = manifest.read_text()
+    if "\n[dependencies]\n" not in text:
+        raise RuntimeError(f"no [dependencies] table in {manifest}")
+    manifest.write_text(text.replace("\n[dependencies]\n", f"\n[dependencies]\n{line}\n", 1))
+
+
+def toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(value)
+
+
+def toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
+
+
+def toml_tables(prefix: str, table: dict) -> list[str]:
+    scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
+    lines = [f"[{prefix}]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in scalars.items()] if scalars else []
+    for key, value in table.items():
+        if isinstance(value, dict):
+            lines += toml_tables(f"{prefix}.{toml_key(key)}", value)
+    return lines
+
+
+def designed_dependencies(root: Path) -> dict[str, dict[str, dict]]:
+    """The external crates xtask's normal (and build) dependency closure names directly, with the
+    workspace's versions and the union of the features each crate asks for."""
+    ws = tomllib.loads((root / "Cargo.toml").read_text())
+    ws_deps = ws["workspace"]["dependencies"]
+    found: dict[str, dict[str, dict]] = {"dependencies": {}, "build-dependencies": {}}
+    seen: set[Path] = set()
+
+    def visit(manifest: Path) -> None:
+        if manifest in seen:
+            return
+        seen.add(manifest)
+        doc = tomllib.loads(manifest.read_text())
+        for section in ("dependencies", "build-dependencies"):
+            for name, spec in doc.get(section, {}).items():
+                spec = {"version": spec} if isinstance(spec, str) else dict(spec)
+                inherited = spec.pop("workspace", False)
+                if inherited:
+                    base = ws_deps[name]
+                    base = {"version": base} if isinstance(base, str) else dict(base)
+                    features = base.get("features", []) + spec.get("features", [])
+                    spec = {**base, **{k: v for k, v in spec.items() if k != "features"}}
+                    if features:
+                        spec["features"] = features
+                if "path" in spec:
+                    base_dir = root if inherited else manifest.parent
+                    visit((base_dir / spec["path"] / "Cargo.toml").resolve())
+                    continue
+                spec.pop("optional", None)
+                prior = found[section].get(name)
+                if prior:
+                    spec["features"] = sorted(set(prior.get("features", [])) | set(spec.get("features", [])))
+                    if prior.get("default-features", True) or spec.get("default-features", True):
+                        spec.pop("default-features", None)
+                found[section][name] = spec
+
+    visit((root / "xtask" / "Cargo.toml").resolve())
+    return found
+
+
+def make_bare_crate(dest: Path, root: Path) -> dict[str, dict[str, dict]]:
+    ws = tomllib.loads((root / "Cargo.toml").read_text())
+    deps = designed_dependencies(root)
+    lines = [
+        "[package]", 'name = "bare-deps"', 'version = "0.0.0"',
+        f"edition = {toml_value(ws['workspace'].get('package', {}).get('edition', '2021'))}",
+        "publish = false", "", "[workspace]", "",
+    ]
+    for section, table in deps.items():
+        if table:
+            lines.append(f"[{section}]")
+            lines += [f"{toml_key(name)} = {toml_value(spec)}" for name, spec in sorted(table.items())]
+            lines.append("")
+    # Same profiles (e.g. insta built with opt-level 3): they change what the dependencies cost.
+    if "profile" in ws:
+        lines += toml_tables("profile", ws["profile"])
+    (dest / "src").mkdir(parents=True)
+    (dest / "Cargo.toml").write_text("\n".join(lines) + "\n")
+    (dest / "src" / "main.rs").write_text("fn main() {}\n")
+    shutil.copy2(root / "Cargo.lock", dest / "Cargo.lock")
+    return deps
+
+
+def tree_packages(cwd: Path, package: str | None, offline: bool) -> set[str]:
+    cmd = ["cargo", "tree", "-e", "normal,build", "--prefix", "none"] + (["--offline"] if offline else [])
+    if package:
+        cmd += ["-p", package]
+    out = run(cmd, cwd=cwd, env=clean_env())
+    packages = set()
+    for line in out.stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            packages.add(f"{parts[0]} {parts[1]}" + (" (path)" if "(/" in line else ""))
+    return packages
+
+
+def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
+    runs = args.cold_runs
+    offline = ["--offline"] if args.offline else []
+    cold = work / "cold"
+    cold.mkdir()
+    log("cold: snapshot copies of the workspace (as is, and with goto-sandbox as a normal dependency of xtask)")
+    asis = workspace_copy(cold / "ws-asis")
+    with_sandbox = workspace_copy(cold / "ws-with-sandbox")
+    add_dependency(with_sandbox / "xtask" / "Cargo.toml", "goto-sandbox.workspace = true")
+    bare = cold / "bare"
+    deps = make_bare_crate(bare, asis)
+    res.note("bare crate dependencies: " + ", ".join(sorted(deps["dependencies"]))
+             + (f"; build: {', '.join(sorted(deps['build-dependencies']))}" if deps["build-dependencies"] else ""))
+
+    trees = {
+        "bare": tree_packages(bare, None, args.offline),
+        "asis": tree_packages(asis, "xtask", args.offline),
+        "with-sandbox": tree_packages(with_sandbox, "xtask", args.offline),
+    }
+    root_of = {"bare": "bare-deps", "asis": "xtask", "with-sandbox": "xtask"}
+    for key in trees:
+        trees[key] = {p for p in trees[key] if not p.startswith(root_of[key] + " ")}
+    external = {k: {p for p in v if not p.endswith("(path)")} for k, v in trees.items()}
+    only_ws = external["asis"] - external["bare"]
+    only_bare = external["bare"] - external["asis"]
+    res.note(f"crates in `cargo tree -e normal,build` (root excluded): bare {len(trees['bare'])}, "
+             f"xtask {len(trees['asis'])} ({len(trees['asis']) - len(external['asis'])} workspace crates), "
+             f"xtask with goto-sandbox {len(trees['with-sandbox'])}; "
+             f"external crates only xtask has: {sorted(only_ws) or 'none'}, only the bare crate has: "
+             f"{sorted(only_bare) or 'none'}; the sandbox adds: "
+             f"{sorted(p.split()[0] for p in external['with-sandbox'] - external['asis']) or 'no new crates (features only)'}")
+    res.raw["cold_trees"] = {k: sorted(v) for k, v in trees.items()}
+
+    subjects = {
+        "bare": (bare, ["cargo", "build", *offline]),
+        "asis": (asis, ["cargo", "build", *offline, "-p", "xtask"]),
+        "with-sandbox": (with_sandbox, ["cargo", "build", *offline, "-p", "xtask"]),
+    }
+    times: dict[str, list[float]] = {k: [] for k in subjects}
+    cpu: dict[str, list[float]] = {k: [] for k in subjects}
+    units: dict[str, int] = {}
+    log(f"cold: {len(subjects)} builds x {runs} runs, interleaved (about a minute each)")
+    for round_ in range(runs):
+        for name in rotate(list(subjects), round_):
+            cwd, cmd = subjects[name]
+            target = Path(tempfile.mkdtemp(prefix=f"target-{name}-", dir=cold))
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            started = time.perf_counter()
+            out = run(cmd, cwd=cwd, env=clean_env(CARGO_TARGET_DIR=str(target)))
+            elapsed = time.perf_counter() - started
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            times[name].append(elapsed)
+            # CPU time of cargo and every rustc it waited for: far less sensitive than wall time
+            # to whatever else the shared machine runs at the same moment.
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            units[name] = len(re.findall(r"^\s*Compiling ", out.stderr, re.M))
+            shutil.rmtree(target, ignore_errors=True)
+            log(f"cold: {name} {elapsed:.1f} s wall, {cpu[name][-1]:.1f} s CPU, load "
+                f"{open('/proc/loadavg').read().split()[0]} (round {round_ + 1}/{runs})")
+    m = {k: median(v) for k, v in times.items()}
+    c = {k: median(v) for k, v in cpu.items()}
+    spread = lambda k: (min(times[k]), max(times[k]))  # noqa: E731
+    r = str(runs)
+    res.ratio("cold", f"cargo build -p xtask ({units['asis']} crates compiled)",
+              f"bare crate, same deps ({units['bare']} crates compiled)", m["asis"], m["bare"], unit="s",
+              goal=args.goal_cold, runs=r, spread=spread("asis"))
+    res.ratio("cold", f"xtask + goto-sandbox as a dependency ({units['with-sandbox']} crates compiled)",
+              "cargo build -p xtask as is", m["with-sandbox"], m["asis"], unit="s", runs=r,
+              spread=spread("with-sandbox"))
+    res.ratio("cold", "cargo build -p xtask, CPU time (user+sys)", "bare crate, CPU time", c["asis"], c["bare"],
+              unit="s", runs=r, spread=(min(cpu["asis"]), max(cpu["asis"])))
+    res.ratio("cold", "xtask + goto-sandbox, CPU time", "cargo build -p xtask as is, CPU time", c["with-sandbox"],
+              c["asis"], unit="s", runs=r)
+    res.note("cold wall times (s), in run order per subject: "
+             + "; ".join(f"{k} {', '.join(f'{v:.1f}' for v in times[k])}" for k in times))
+    res.note(f"cold: keeping goto-sandbox out of xtask's dependencies saves "
+             f"{m['with-sandbox'] - m['asis']:.1f} s of {m['with-sandbox']:.1f} s wall and "
+             f"{c['with-sandbox'] - c['asis']:.1f} s of {c['with-sandbox']:.1f} s CPU (medians of {runs})")
+    res.raw["cold"] = {"wall": times, "cpu": cpu}
+
+
+# ----------------------------------------------------------------------------------------------
+# optional: prototype source changes in temp copies (reasons for a missed token goal)
+
+
+VARIANTS = {
+    "pki-opt3": {
+        "about": "[profile.dev.package.rustls-pki-types] opt-level = 3 (workspace Cargo.toml)",
+        "profile": {"rustls-pki-types": 3},
+    },
+    "certs-opt3": {
+        "about": "opt-level = 3 for rustls-pki-types, rustls-native-certs, rustls-webpki (not ring, rustls)",
+        "profile": {"rustls-pki-types": 3, "rustls-native-certs": 3, "rustls-webpki": 3},
+    },
+    "tls-opt3": {
+        "about": "opt-level = 3 for rustls-pki-types, rustls-native-certs, rustls-webpki, rustls, ring",
+        "profile": {"rustls-pki-types": 3, "rustls-native-certs": 3, "rustls-webpki": 3, "rustls": 3, "ring": 3},
+    },
+    "no-ca-store": {
+        "about": "HttpClient::new with .tls_certs_only([]) (prototype: what not loading the platform CA "
+                 "store for http:// loopback hosts would give)",
+        "patch": ("crates/goto-auth/src/http.rs", ".user_agent(USER_AGENT)\n",
+                  ".user_agent(USER_AGENT)\n            .tls_certs_only(std::iter::empty())\n"),
+    },
+}
+
+
+def bench_variants(args, work: Path, bins: dict, res: Results) -> None:
+    offline = ["--offline"] if args.offline else []
+    base = work / "variants"
+    base.mkdir()
+    built: dict[str, Path] = {}
+    build_times: dict[str, float] = {}
+    for name in ["as-is", *VARIANTS]:
+        ws = workspace_copy(base / name)
+        spec = VARIANTS.get(name, {})
+        if "profile" in spec:
+            with open(ws / "Cargo.toml", "a") as manifest:
+                for crate, level in spec["profile"].items():
+                    manifest.write(f"\n[profile.dev.package.{crate}]\nopt-level = {level}\n")
+        if "patch" in spec:
+            file, old, new = spec["patch"]
+            text = (ws / file).read_text()
+            if text.count(old) != 1:
+                res.note(f"variant {name}: the code to patch has changed; skipped")
+                continue
+            (ws / file).write_text(text.replace(old, new))
+        target = base / f"target-{name}"
+        log(f"variants: cold debug build of xtask, {name}")
+        started = time.perf_counter()
+        run(["cargo", "build", *offline, "-p", "xtask"], cwd=ws, env=clean_env(CARGO_TARGET_DIR=str(target)))
+        build_times[name] = time.perf_counter() - started
+        built[name] = target / "debug" / "xtask"
+    with Sandbox(bins["goto-sandbox-debug"], "--no-rate-limit") as sandbox:
+        env = clean_env()
+        envfile = sandbox.env_file(work / "variants.env")
+        subjects = {"curl": {"cmd": guide_curl(sandbox.vars), "env": env}}
+        for name, binary in built.items():
+            subjects[name] = {"cmd": [str(binary), "token", "--force", "--env-file", str(envfile)], "env": env}
+            run(subjects[name]["cmd"], env=env)
+        t = interleaved(subjects, args.runs, "variants")
+    m = {k: median(v) for k, v in t.items()}
+    for name in built:
+        about = VARIANTS[name]["about"] if name in VARIANTS else "the code as it is"
+        res.ratio("variants", f"debug token --force, {name}: {about}", "guide's curl", m[name], m["curl"],
+                  goal=args.goal_token, runs=str(args.runs))
+    res.note("variants, one cold debug build each (indicative, single runs): "
+             + ", ".join(f"{k} {v:.0f} s" for k, v in build_times.items()))
+    res.raw["variants"] = t
+
+
+# ----------------------------------------------------------------------------------------------
+# report
+
+
+def machine() -> dict:
+    def first_line(cmd):
+        try:
+            return run(cmd, check=False).stdout.strip().splitlines()[0]
+        except Exception:  # noqa: BLE001
+            return "n/a"
+
+    cpu = "n/a"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except Exception:  # noqa: BLE001
+        pass
+    return {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(), "cpu": cpu, "kernel": platform.release(),
+        "rustc": first_line(["rustc", "-V"]), "cargo": first_line(["cargo", "-V"]),
+        "curl": first_line(["curl", "--version"]), "python": platform.python_version(),
+        "loadavg": " ".join(open("/proc/loadavg").read().split()[:3]) if Path("/proc/loadavg").exists() else "n/a",
+    }
+
+
+def markdown(res: Results, info: dict, command: str, elapsed: float) -> str:
+    lines = [
+        f"Command: `{command}` ({elapsed / 60:.1f} min). Machine: {info['nproc']} cores ({info['cpu']}), "
+        f"Linux {info['kernel']}, {info['rustc']}, {info['cargo']}, {info['curl'].split(' (')[0]}; "
+        f"load average at start {info['loadavg']}; {info['date']}.",
+        "",
+        "| bench | subject | baseline | subject | baseline | ratio | goal | verdict | runs |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: |",
+    ]
+    for row in res.rows:
+        goal = f"≤ {row['goal']:g}" if row["goal"] is not None else ""
+        lines.append(
+            f"| {row['bench']} | {row['subject']} | {row['baseline']} | {fmt_value(row['subject_median'], row['unit'])} "
+            f"| {fmt_value(row['baseline_median'], row['unit'])} | **{row['ratio']:.2f}** | {goal} | {row['verdict']} "
+            f"| {row['runs']} |"
+        )
+    if res.notes:
+        lines += ["", "Measured along the way:", ""] + [f"- {note}" for note in res.notes]
+    return "\n".join(lines) + "\n"
+
+
+def text_table(res: Results) -> str:
+    out = []
+    for row in res.rows:
+        goal = f"<= {row['goal']:g}" if row["goal"] is not None else ""
+        out.append(
+            f"{row['bench']:8} {row['ratio']:7.2f}  {goal:9} {row['verdict']:6}  {row['subject']}  vs  {row['baseline']}"
+            f"  ({fmt_value(row['subject_median'], row['unit'])} / {fmt_value(row['baseline_median'], row['unit'])},"
+            f" runs {row['runs']})"
+        )
+    return "\n".join(out)
+
+
+def write_benchmarks_md(block: str) -> None:
+    text = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else f"# Benchmarks\n\n{MARK_BEGIN}\n{MARK_END}\n"
+    if MARK_BEGIN not in text or MARK_END not in text:
+        raise RuntimeError(f"{BENCHMARKS_MD} has no results markers")
+    head, rest = text.split(MARK_BEGIN, 1)
+    _, tail = rest.split(MARK_END, 1)
+    BENCHMARKS_MD.write_text(f"{head}{MARK_BEGIN}\n{block}{MARK_END}{tail}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(DEFAULT_ORDER + OPTIONAL)}")
+    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold builds (the slow part)")
+    parser.add_argument("--quick", action="store_true", help="fewer runs everywhere (a smoke test of the benchmark)")
+    parser.add_argument("--runs", type=int, help="runs per subject for token (x1.5 for cached); default 20, quick 8")
+    parser.add_argument("--rounds", type=int, help="rounds for smoke and dotenv; default 5, quick 3")
+    parser.add_argument("--cold-runs", type=int, help="cold builds per subject; default 5, quick 1")
+    parser.add_argument("--latency", type=int, default=200, help="sandbox latency for smoke, ms (default 200)")
+    parser.add_argument("--no-release", dest="release", action="store_false",
+                        help="skip the release build used for reference rows")
+    parser.add_argument("--cargo-run", action="store_true",
+                        help="also time `cargo run -p xtask -- token --force` (what `cargo xtask` costs)")
+    parser.add_argument("--online", dest="offline", action="store_false", help="let cargo use the network")
+    parser.add_argument("--write", action="store_true", help="replace the results block of BENCHMARKS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--goal-cold", type=float, default=1.15)
+    parser.add_argument("--goal-token", type=float, default=1.3)
+    parser.add_argument("--goal-cached", type=float, default=1.5)
+    parser.add_argument("--goal-smoke", type=float, default=1.2)
+    args = parser.parse_args()
+    args.runs = args.runs or (8 if args.quick else 20)
+    args.rounds = args.rounds or (3 if args.quick else 5)
+    args.cold_runs = args.cold_runs or (1 if args.quick else 5)
+
+    benches = [b.strip() for b in args.only.split(",")] if args.only else list(DEFAULT_ORDER)
+    unknown = [b for b in benches if b not in DEFAULT_ORDER + OPTIONAL]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {DEFAULT_ORDER + OPTIONAL}")
+    if args.skip_cold:
+        benches = [b for b in benches if b != "cold"]
+    # Cold builds last: they are the slow part, and everything else is done if they are cut short.
+    benches.sort(key=lambda b: (DEFAULT_ORDER + OPTIONAL).index(b))
+    if not shutil.which("curl") and set(benches) & {"token", "smoke", "variants"}:
+        parser.error("curl is needed for the token, smoke and variants baselines")
+
+    started = time.perf_counter()
+    info = machine()
+    work = Path(tempfile.mkdtemp(prefix="goto-bench-"))
+    res = Results()
+    log(f"benchmarks {benches} in {work}")
+    try:
+        needs = set(benches) | ({"token"} if "variants" in benches else set())
+        bins = build_binaries(args, work, needs) if needs - {"cold"} else {}
+        for bench in benches:
+            globals()[f"bench_{bench}"](args, work, bins, res)
+    finally:
+        if args.keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+
+    command = "python3 benches/run.py " + " ".join(sys.argv[1:])
+    block = markdown(res, info, command.strip(), elapsed)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / "latest.md").write_text(block)
+    (RESULTS_DIR / "latest.json").write_text(json.dumps(
+        {"command": command, "machine": info, "elapsed_s": elapsed, "rows": res.rows, "notes": res.notes,
+         "raw": res.raw}, indent=1, default=str))
+    if args.write:
+        write_benchmarks_md(block)
+        log(f"wrote the results block of {BENCHMARKS_MD.relative_to(ROOT)}")
+    print(text_table(res))
+    print()
+    print("\n".join(f"- {note}" for note in res.notes))
+    print(f"\n({elapsed / 60:.1f} min; markdown in {(RESULTS_DIR / 'latest.md').relative_to(ROOT)})")
+    missed = [row for row in res.rows if row["verdict"] == "MISSED"]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
