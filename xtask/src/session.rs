@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use goto_auth::cache::{self, Decision, ExchangeReason};
 use goto_auth::config::{Config, Sources};
 use goto_auth::dotenv::{self, EnvFileError};
-use goto_auth::http::{HttpClient, RetryNotice};
+use goto_auth::http::{HttpClient, Reach, RetryNotice};
 use goto_auth::keys;
 use goto_auth::secret::AccessToken;
 use goto_auth::token::{self, format_instant};
@@ -91,7 +91,14 @@ impl Session {
         if let Some(client) = self.client.get() {
             return Ok(client);
         }
-        let client = HttpClient::new(self.timeout)?;
+        // Every host this session may call: the token host and the API base (GoTo's own API
+        // hosts are https). Only when all are the sandbox can the CA store stay unread.
+        let auth_url = self.sources.auth_url()?;
+        let reach = match self.sources.api_url()? {
+            Some(api_url) => Reach::of([&auth_url, &api_url]),
+            None => Reach::Https,
+        };
+        let client = HttpClient::new(self.timeout, reach)?;
         Ok(self.client.get_or_init(|| client))
     }
 

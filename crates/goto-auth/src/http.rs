@@ -10,6 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::TransportError;
 use crate::retry::{self, Attempt, Next};
+use crate::url::BaseUrl;
 
 /// The most of an answer we hold in memory. GoTo's largest pages are far below it; a server
 /// streaming more is broken or hostile.
@@ -132,23 +133,50 @@ impl fmt::Debug for HttpClient {
     }
 }
 
+/// Which hosts a client will reach, which decides whether it needs the platform's CA store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Some host is https: certificates are verified against the platform's CA store.
+    Https,
+    /// Every URL is plain `http://` to loopback (the sandbox), so no certificate will ever be
+    /// checked. Loading the CA store anyway reads every file under `/etc/ssl/certs` and takes
+    /// most of an unoptimised build's exchange.
+    LoopbackHttp,
+}
+
+impl Reach {
+    /// The reach of a client that will only talk to `urls`.
+    pub fn of<'a>(urls: impl IntoIterator<Item = &'a BaseUrl>) -> Reach {
+        let mut urls = urls.into_iter().peekable();
+        if urls.peek().is_some() && urls.all(BaseUrl::is_plain_http) {
+            Reach::LoopbackHttp
+        } else {
+            Reach::Https
+        }
+    }
+}
+
 impl HttpClient {
-    /// Builds a client whose every attempt is bounded by `timeout`.
+    /// Builds a client whose every attempt is bounded by `timeout`, for hosts of `reach`.
     ///
     /// # Errors
     ///
     /// The TLS stack or the platform's certificate store cannot be set up.
-    pub fn new(timeout: Duration) -> Result<HttpClient, TransportError> {
+    pub fn new(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportError> {
         static PROVIDER: Once = Once::new();
         PROVIDER.call_once(|| {
             // Another part of the process may have installed one already; either is fine.
             let _ = rustls::crypto::ring::default_provider().install_default();
         });
-        let inner = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout)
-            .user_agent(USER_AGENT)
+            .user_agent(USER_AGENT);
+        if reach == Reach::LoopbackHttp {
+            builder = builder.tls_certs_only(std::iter::empty());
+        }
+        let inner = builder
             .build()
             .map_err(|error| TransportError::Setup(describe(&error)))?;
         Ok(HttpClient { inner, timeout })
@@ -306,4 +334,24 @@ fn describe(error: &reqwest::Error) -> String {
         cause = source;
     }
     cause.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(text: &str) -> BaseUrl {
+        BaseUrl::parse("GOTO_API_URL", text).unwrap()
+    }
+
+    #[test]
+    fn certificates_are_skipped_only_when_every_host_is_loopback_http() {
+        let sandbox = url("http://127.0.0.1:8787");
+        let goto = url("https://api.goto.com");
+        let local_https = url("https://localhost:8443");
+        assert_eq!(Reach::of([&sandbox, &sandbox]), Reach::LoopbackHttp);
+        assert_eq!(Reach::of([&sandbox, &goto]), Reach::Https);
+        assert_eq!(Reach::of([&local_https]), Reach::Https);
+        assert_eq!(Reach::of([]), Reach::Https);
+    }
 }

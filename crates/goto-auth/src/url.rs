@@ -76,6 +76,11 @@ impl BaseUrl {
         is_loopback(&self.0)
     }
 
+    /// Whether the scheme is plain `http` (which validation allows for loopback only).
+    pub fn is_plain_http(&self) -> bool {
+        self.0.scheme() == "http"
+    }
+
     /// `self` joined with an absolute path (which may carry a query).
     pub fn join(&self, path_and_query: &str) -> String {
         debug_assert!(path_and_query.starts_with('/'));

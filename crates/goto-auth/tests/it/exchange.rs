@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use goto_auth::config::Config;
 use goto_auth::error::{ExchangeError, OAuthErrorCode, TransportError};
-use goto_auth::http::HttpClient;
+use goto_auth::http::{HttpClient, Reach};
 use goto_auth::secret::{ClientSecret, PersonalAccessToken};
 use goto_auth::token::exchange;
 use goto_auth::url::BaseUrl;
@@ -21,7 +21,7 @@ fn config(sandbox: &Sandbox, pat: &str) -> Config {
 }
 
 fn client(timeout_secs: u64) -> HttpClient {
-    HttpClient::new(Duration::from_secs(timeout_secs)).unwrap()
+    HttpClient::new(Duration::from_secs(timeout_secs), Reach::LoopbackHttp).unwrap()
 }
 
 fn fault(sandbox: &Sandbox, times: usize, kind: FaultKind) {
@@ -206,4 +206,12 @@ fn ok_non_utf8_error_page_gets_a_clean_excerpt() {
         .to_string();
     assert!(message.contains("answered 400 with text/html"), "{message}");
     assert!(message.contains("Bad"), "{message}");
+}
+
+#[test]
+fn ok_a_client_that_verifies_https_still_reaches_the_sandbox() {
+    let sandbox = Sandbox::start();
+    let client = HttpClient::new(Duration::from_secs(5), Reach::Https).unwrap();
+    let token = exchange(&client, &config(&sandbox, seed::PAT), |_| {}).unwrap();
+    assert_eq!(token.principal, seed::ADMIN_EMAIL);
 }

@@ -15,7 +15,7 @@ use goto_auth::api::api_request;
 use goto_auth::config::Sources;
 use goto_auth::dotenv::{read_file, update_file};
 use goto_auth::error::{ExchangeError, TransportError};
-use goto_auth::http::{HttpClient, HttpResponse};
+use goto_auth::http::{HttpClient, HttpResponse, Reach};
 use goto_auth::secret::{AccessToken, ClientSecret, PersonalAccessToken};
 use goto_auth::token::{exchange, parse_token_response, token_request};
 use goto_auth::url::BaseUrl;
@@ -129,7 +129,7 @@ fn ok_configuration_and_token_types_are_redacted() {
     let sources = sources(&sandbox, &minted);
     let config = sources.config().unwrap();
     let cached = sources.cached_token().unwrap();
-    let client = HttpClient::new(Duration::from_secs(5)).unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let token = exchange(&client, &config, |_| {}).unwrap();
     let fresh = token.access_token.expose_secret().to_owned();
     let tokens = [minted.as_str(), fresh.as_str()];
@@ -159,7 +159,7 @@ fn ok_requests_and_answers_hide_headers_and_bodies() {
     let sandbox = Sandbox::start();
     let config = sources(&sandbox, "unused").config().unwrap();
     let request = token_request(&config);
-    let client = HttpClient::new(Duration::from_secs(5)).unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let answer = client.send(&request).unwrap();
     assert_eq!(answer.status, 200);
     let token = parse_token_response(&answer, &request.url, SystemTime::now()).unwrap();
@@ -224,7 +224,7 @@ fn answering(sandbox: &Sandbox, status: u16, content_type: &str, body: &str) {
 #[test]
 fn ok_every_exchange_error_is_redacted() {
     let sandbox = Sandbox::start();
-    let client = HttpClient::new(Duration::from_secs(5)).unwrap();
+    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let config = sources(&sandbox, "unused").config().unwrap();
     let mut revoked = config.clone();
     revoked.pat = PersonalAccessToken::new(seed::REVOKED_PAT);
@@ -294,7 +294,7 @@ fn ok_every_exchange_error_is_redacted() {
 #[test]
 fn ok_every_transport_error_is_redacted() {
     let sandbox = Sandbox::start();
-    let client = HttpClient::new(Duration::from_secs(1)).unwrap();
+    let client = HttpClient::new(Duration::from_secs(1), Reach::LoopbackHttp).unwrap();
     let config = sources(&sandbox, "unused").config().unwrap();
     let request = token_request(&config);
     let fail = |what: &str, kind: FaultKind| {
@@ -316,7 +316,7 @@ fn ok_every_transport_error_is_redacted() {
     fail("oversized answer", FaultKind::Oversized(9 << 20));
     drop(sandbox);
 
-    let refused = HttpClient::new(Duration::from_secs(1))
+    let refused = HttpClient::new(Duration::from_secs(1), Reach::LoopbackHttp)
         .unwrap()
         .send(&request)
         .expect_err("nothing listens any more");
