@@ -5,7 +5,6 @@
     python3 benches/run.py --skip-cold      # everything but the cold builds (~1 min)
     python3 benches/run.py --quick          # fewer runs of everything
     python3 benches/run.py --only token,cached
-    python3 benches/run.py --only variants  # optional: prototype source changes, in temp copies
 
 Every figure is a ratio of medians against a baseline measured in the same invocation, runs
 interleaved (the order rotates every round), because the machine is shared and noisy. Nothing
@@ -44,7 +43,6 @@ MARK_BEGIN = "<!-- results:begin (written by `python3 benches/run.py --write`) -
 MARK_END = "<!-- results:end -->"
 
 DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "cold"]
-OPTIONAL = ["variants"]
 
 # The sandbox's seeded world (crates/goto-sandbox/src/seed.rs), used to fill the smoke catalog.
 SEED_ACCOUNT_KEY = "6408928184882201760"
@@ -753,76 +751,6 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
 # optional: prototype source changes in temp copies (reasons for a missed token goal)
 
 
-VARIANTS = {
-    "pki-opt3": {
-        "about": "[profile.dev.package.rustls-pki-types] opt-level = 3 (workspace Cargo.toml)",
-        "profile": {"rustls-pki-types": 3},
-    },
-    "certs-opt3": {
-        "about": "opt-level = 3 for rustls-pki-types, rustls-native-certs, rustls-webpki (not ring, rustls)",
-        "profile": {"rustls-pki-types": 3, "rustls-native-certs": 3, "rustls-webpki": 3},
-    },
-    "tls-opt3": {
-        "about": "opt-level = 3 for rustls-pki-types, rustls-native-certs, rustls-webpki, rustls, ring",
-        "profile": {"rustls-pki-types": 3, "rustls-native-certs": 3, "rustls-webpki": 3, "rustls": 3, "ring": 3},
-    },
-    "no-ca-store": {
-        "about": "HttpClient::new with .tls_certs_only([]) (prototype: what not loading the platform CA "
-                 "store for http:// loopback hosts would give)",
-        "patch": ("crates/goto-auth/src/http.rs", ".user_agent(USER_AGENT)\n",
-                  ".user_agent(USER_AGENT)\n            .tls_certs_only(std::iter::empty())\n"),
-    },
-}
-
-
-def bench_variants(args, work: Path, bins: dict, res: Results) -> None:
-    offline = ["--offline"] if args.offline else []
-    base = work / "variants"
-    base.mkdir()
-    built: dict[str, Path] = {}
-    build_times: dict[str, float] = {}
-    for name in ["as-is", *VARIANTS]:
-        ws = workspace_copy(base / name)
-        spec = VARIANTS.get(name, {})
-        if "profile" in spec:
-            with open(ws / "Cargo.toml", "a") as manifest:
-                for crate, level in spec["profile"].items():
-                    manifest.write(f"\n[profile.dev.package.{crate}]\nopt-level = {level}\n")
-        if "patch" in spec:
-            file, old, new = spec["patch"]
-            text = (ws / file).read_text()
-            if text.count(old) != 1:
-                res.note(f"variant {name}: the code to patch has changed; skipped")
-                continue
-            (ws / file).write_text(text.replace(old, new))
-        target = base / f"target-{name}"
-        log(f"variants: cold debug build of xtask, {name}")
-        started = time.perf_counter()
-        run(["cargo", "build", *offline, "-p", "xtask"], cwd=ws, env=clean_env(CARGO_TARGET_DIR=str(target)))
-        build_times[name] = time.perf_counter() - started
-        built[name] = target / "debug" / "xtask"
-    with Sandbox(bins["goto-sandbox-debug"], "--no-rate-limit") as sandbox:
-        env = clean_env()
-        envfile = sandbox.env_file(work / "variants.env")
-        subjects = {"curl": {"cmd": guide_curl(sandbox.vars), "env": env}}
-        for name, binary in built.items():
-            subjects[name] = {"cmd": [str(binary), "token", "--force", "--env-file", str(envfile)], "env": env}
-            run(subjects[name]["cmd"], env=env)
-        t = interleaved(subjects, args.runs, "variants")
-    m = {k: median(v) for k, v in t.items()}
-    for name in built:
-        about = VARIANTS[name]["about"] if name in VARIANTS else "the code as it is"
-        res.ratio("variants", f"debug token --force, {name}: {about}", "guide's curl", m[name], m["curl"],
-                  goal=args.goal_token, runs=str(args.runs))
-    res.note("variants, one cold debug build each (indicative, single runs): "
-             + ", ".join(f"{k} {v:.0f} s" for k, v in build_times.items()))
-    res.raw["variants"] = t
-
-
-# ----------------------------------------------------------------------------------------------
-# report
-
-
 def machine() -> dict:
     def first_line(cmd):
         try:
@@ -888,7 +816,7 @@ def write_benchmarks_md(block: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", help=f"comma-separated subset of {','.join(DEFAULT_ORDER + OPTIONAL)}")
+    parser.add_argument("--only", help=f"comma-separated subset of {','.join(DEFAULT_ORDER)}")
     parser.add_argument("--skip-cold", action="store_true", help="leave out the cold builds (the slow part)")
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere (a smoke test of the benchmark)")
     parser.add_argument("--runs", type=int, help="runs per subject for token (x1.5 for cached); default 20, quick 8")
@@ -912,15 +840,15 @@ def main() -> int:
     args.cold_runs = args.cold_runs or (1 if args.quick else 5)
 
     benches = [b.strip() for b in args.only.split(",")] if args.only else list(DEFAULT_ORDER)
-    unknown = [b for b in benches if b not in DEFAULT_ORDER + OPTIONAL]
+    unknown = [b for b in benches if b not in DEFAULT_ORDER]
     if unknown:
-        parser.error(f"unknown benchmark(s) {unknown}; choose from {DEFAULT_ORDER + OPTIONAL}")
+        parser.error(f"unknown benchmark(s) {unknown}; choose from {DEFAULT_ORDER}")
     if args.skip_cold:
         benches = [b for b in benches if b != "cold"]
     # Cold builds last: they are the slow part, and everything else is done if they are cut short.
-    benches.sort(key=lambda b: (DEFAULT_ORDER + OPTIONAL).index(b))
-    if not shutil.which("curl") and set(benches) & {"token", "smoke", "variants"}:
-        parser.error("curl is needed for the token, smoke and variants baselines")
+    benches.sort(key=lambda b: (DEFAULT_ORDER).index(b))
+    if not shutil.which("curl") and set(benches) & {"token", "smoke"}:
+        parser.error("curl is needed for the token and smoke baselines")
 
     started = time.perf_counter()
     info = machine()
@@ -928,7 +856,7 @@ def main() -> int:
     res = Results()
     log(f"benchmarks {benches} in {work}")
     try:
-        needs = set(benches) | ({"token"} if "variants" in benches else set())
+        needs = set(benches)
         bins = build_binaries(args, work, needs) if needs - {"cold"} else {}
         for bench in benches:
             globals()[f"bench_{bench}"](args, work, bins, res)
