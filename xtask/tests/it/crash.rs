@@ -16,14 +16,6 @@ use base64::Engine as _;
 
 use crate::support::*;
 
-const TOKEN_KEYS: [&str; 5] = [
-    "GOTO_ACCESS_TOKEN",
-    "GOTO_ACCESS_TOKEN_EXPIRES_AT",
-    "GOTO_TOKEN_SCOPE",
-    "GOTO_TOKEN_PRINCIPAL",
-    "GOTO_TOKEN_MINTED_FOR",
-];
-
 /// Enough lines that reading, editing and writing the file take most of a run (about 0.3 s in
 /// a debug build), and few enough that 40 rounds stay within a few seconds of test time.
 const FILLER_LINES: usize = 20_000;

@@ -6,6 +6,15 @@ use std::time::{Duration, Instant};
 
 pub use goto_sandbox::{Sandbox, seed};
 
+/// The keys `token` owns, as the contract names them.
+pub const TOKEN_KEYS: [&str; 5] = [
+    "GOTO_ACCESS_TOKEN",
+    "GOTO_ACCESS_TOKEN_EXPIRES_AT",
+    "GOTO_TOKEN_SCOPE",
+    "GOTO_TOKEN_PRINCIPAL",
+    "GOTO_TOKEN_MINTED_FOR",
+];
+
 /// A temporary directory with an env file for one test.
 pub struct Workspace {
     dir: tempfile::TempDir,

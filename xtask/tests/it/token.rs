@@ -7,14 +7,6 @@ use goto_sandbox::{Client, Fault, FaultKind, Pat, UserId};
 
 use crate::support::*;
 
-const TOKEN_KEYS: [&str; 5] = [
-    "GOTO_ACCESS_TOKEN",
-    "GOTO_ACCESS_TOKEN_EXPIRES_AT",
-    "GOTO_TOKEN_SCOPE",
-    "GOTO_TOKEN_PRINCIPAL",
-    "GOTO_TOKEN_MINTED_FOR",
-];
-
 fn respond(
     path: &str,
     times: usize,
