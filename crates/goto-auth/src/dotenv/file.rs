@@ -76,9 +76,7 @@ fn rewrite(
             path: path.to_owned(),
             source,
         })?;
-    let contents = String::from_utf8(bytes).map_err(|_| EnvFileError::NotUtf8 {
-        path: path.to_owned(),
-    })?;
+    let contents = text(bytes, path)?;
     let edited = edit(&contents, updates).map_err(|error| error.in_file(path.to_owned()))?;
     if edited == contents {
         return Ok(if created {
@@ -94,6 +92,13 @@ fn rewrite(
     let mode = locked.metadata().map_err(write_error)?.mode() & 0o7777;
     replace(target, &edited, Permissions::from_mode(mode)).map_err(write_error)?;
     Ok(Written::Changed)
+}
+
+/// The file's bytes as text: every env-file reader expects UTF-8.
+fn text(bytes: Vec<u8>, path: &Path) -> Result<String, EnvFileError> {
+    String::from_utf8(bytes).map_err(|_| EnvFileError::NotUtf8 {
+        path: path.to_owned(),
+    })
 }
 
 /// The longest chain of symlinks we follow, as Linux's `MAXSYMLINKS`.
@@ -258,9 +263,7 @@ pub fn read_file(path: &Path) -> Result<Vec<(String, String)>, EnvFileError> {
             source,
         },
     })?;
-    let contents = String::from_utf8(bytes).map_err(|_| EnvFileError::NotUtf8 {
-        path: path.to_owned(),
-    })?;
+    let contents = text(bytes, path)?;
     let (_, body) = split_bom(&contents);
     syntax::read_entries(body).map_err(|(line, hint)| EnvFileError::Parse {
         path: path.to_owned(),
