@@ -44,6 +44,8 @@ impl flags::Demo {
                 force: false,
                 print: false,
                 json: false,
+                header: false,
+                github_env: false,
                 http,
             }
             .run(&demo)?;

@@ -37,6 +37,10 @@ pub enum Command {
     Sandbox(Sandbox),
     /// Run the whole flow (token, then smoke) against a fresh sandbox; touches no .env of yours
     Demo(Demo),
+    /// Run a command with GOTO_ACCESS_TOKEN (and GOTO_API_URL) in its environment
+    Exec(Exec),
+    /// Print a shell completion script (bash, zsh, fish or powershell) on stdout
+    Completions(Completions),
 }
 
 /// Options for commands that talk to GoTo.
@@ -54,11 +58,18 @@ pub struct Token {
     #[arg(long)]
     pub force: bool,
     /// Print the bare access token on stdout, and nothing else (for `$(cargo xtask token --print)`)
-    #[arg(long, conflicts_with = "json")]
+    #[arg(long, conflicts_with_all = ["json", "header"])]
     pub print: bool,
     /// Print one JSON object on stdout: principal, scope, expires_at, reused (no secret)
-    #[arg(long)]
+    #[arg(long, conflicts_with = "header")]
     pub json: bool,
+    /// Print `Authorization: Bearer <token>` on stdout, and nothing else (for `curl -H @-`)
+    #[arg(long)]
+    pub header: bool,
+    /// Under GitHub Actions: append the token and its expiry to the file $GITHUB_ENV names, after
+    /// printing `::add-mask::` so the log hides it
+    #[arg(long, conflicts_with_all = ["print", "json", "header"])]
+    pub github_env: bool,
     #[command(flatten)]
     pub http: HttpOptions,
 }
@@ -122,4 +133,35 @@ pub struct Demo {
     /// Extra sandbox delay in milliseconds before every answer
     #[arg(long, value_name = "MS", default_value_t = 0)]
     pub latency: u64,
+}
+
+/// `cargo xtask exec -- CMD [ARGS…]`
+#[derive(Debug, Args)]
+pub struct Exec {
+    #[command(flatten)]
+    pub http: HttpOptions,
+    /// The command to run and its arguments; put them after `--`
+    #[arg(value_name = "CMD", required = true, num_args = 1.., trailing_var_arg = true, allow_hyphen_values = true)]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `cargo xtask completions SHELL`
+#[derive(Debug, Args)]
+pub struct Completions {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// The shells `completions` writes for.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Shell {
+    /// Bash
+    Bash,
+    /// Zsh
+    Zsh,
+    /// Fish
+    Fish,
+    /// PowerShell
+    Powershell,
 }

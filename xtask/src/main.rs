@@ -4,8 +4,11 @@
 //! module, and exit codes and remedies live in `report`. This is the only crate that prints.
 
 mod api;
+mod completions;
 mod demo;
+mod exec;
 mod flags;
+mod github;
 mod init;
 mod report;
 mod sandbox;
@@ -46,6 +49,8 @@ fn main() -> ExitCode {
         Command::Init(cmd) => cmd.run(&ctx),
         Command::Sandbox(cmd) => cmd.run(&ctx),
         Command::Demo(cmd) => cmd.run(&ctx),
+        Command::Exec(cmd) => cmd.run(&ctx),
+        Command::Completions(cmd) => cmd.run(&ctx),
     });
     report::finish(result, &ui)
 }

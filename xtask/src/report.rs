@@ -1,7 +1,9 @@
 //! Exit codes and the last word on failures, in one place.
 //!
 //! 0: success. 1: the exchange or a call failed. 2: bad usage or configuration (a missing file
-//! or key, an unreadable file, an unusable URL). No panic reaches the user as a panic.
+//! or key, an unreadable file, an unusable URL). `exec` passes its command's code on, and uses
+//! the shell's 127 and 126 when the command cannot be started. No panic reaches the user as a
+//! panic.
 
 use std::any::Any;
 use std::process::ExitCode;
@@ -23,10 +25,58 @@ pub const USAGE: u8 = 2;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// `exec`'s command ended with this non-zero code (128 + N for signal N): the xtask ends with the
+/// same code and adds no message, since the command has said what it had to say.
+#[derive(Debug, thiserror::Error)]
+#[error("the command exited with code {0}")]
+pub struct ChildExit(pub u8);
+
+/// `exec` could not start its command. The exit codes are the shell's: 127 when there is no such
+/// command, 126 when it exists but cannot be run.
+#[derive(Debug, thiserror::Error)]
+#[error("could not run `{program}`: {reason}")]
+pub struct SpawnFailed {
+    program: String,
+    reason: String,
+    code: u8,
+}
+
+/// No such command, as a shell reports it.
+pub const COMMAND_NOT_FOUND: u8 = 127;
+/// The command exists but cannot be run.
+pub const NOT_EXECUTABLE: u8 = 126;
+
+impl SpawnFailed {
+    /// Classifies the error `Command::spawn` gave for `program`.
+    pub fn new(program: &std::ffi::OsStr, error: &std::io::Error) -> SpawnFailed {
+        let (reason, code) = match error.kind() {
+            std::io::ErrorKind::NotFound => (
+                "no such command (is it installed and on PATH?)".to_owned(),
+                COMMAND_NOT_FOUND,
+            ),
+            std::io::ErrorKind::PermissionDenied => (
+                "permission denied (is it executable?)".to_owned(),
+                NOT_EXECUTABLE,
+            ),
+            _ => (error.to_string(), NOT_EXECUTABLE),
+        };
+        SpawnFailed {
+            program: program.to_string_lossy().into_owned(),
+            reason,
+            code,
+        }
+    }
+}
+
 /// Turns a subcommand's result into the process's exit code, printing the error chain.
 pub fn finish(result: std::thread::Result<anyhow::Result<()>>, ui: &Ui) -> ExitCode {
     match result {
         Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(error)) if error.is::<ChildExit>() => ExitCode::from(
+            error
+                .downcast_ref::<ChildExit>()
+                .map_or(FAILURE, |exit| exit.0),
+        ),
         Ok(Err(error)) => {
             ui.error(&format!("{error:#}"));
             ExitCode::from(exit_code(&error))
@@ -43,6 +93,9 @@ pub fn finish(result: std::thread::Result<anyhow::Result<()>>, ui: &Ui) -> ExitC
 
 /// The exit code an error maps to: configuration and usage problems are 2, the rest 1.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
+    if let Some(failed) = error.downcast_ref::<SpawnFailed>() {
+        return failed.code;
+    }
     let is_usage = error.chain().any(|cause| {
         cause.is::<UsageError>()
             || cause.is::<ConfigError>()

@@ -10,6 +10,11 @@ use crate::ui;
 impl flags::Token {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let (ui, env_file) = (&ctx.ui, &ctx.env_file);
+        let github_env = if self.github_env {
+            Some(crate::github::env_file()?)
+        } else {
+            None
+        };
         let session = ctx.session(Duration::from_secs(self.http.timeout))?;
         let token = session.token(self.force, ui)?;
         let expiry = describe_expiry(token.expires_at, SystemTime::now());
@@ -26,8 +31,20 @@ impl flags::Token {
             ));
         }
         ui.line(&format!("  scopes: {}", or_unknown(&token.scope)));
+        if let Some(path) = &github_env {
+            crate::github::export_token(path, &token)?;
+            ui.line(&format!(
+                "  {} and its expiry appended to $GITHUB_ENV for the next steps (masked in the log)",
+                goto_auth::keys::ACCESS_TOKEN
+            ));
+        }
         if self.print {
             ui::stdout(&format!("{}\n", token.access_token.expose_secret()))?;
+        } else if self.header {
+            ui::stdout(&format!(
+                "Authorization: Bearer {}\n",
+                token.access_token.expose_secret()
+            ))?;
         } else if self.json {
             let json = serde_json::json!({
                 "principal": token.principal,

@@ -18,6 +18,10 @@ mod status_init;
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 
+/// Using the token elsewhere: `token --header` and `--github-env`, `exec` (environment, stdin,
+/// exit codes, forwarded signals), `api --paginate` with a request count, `completions`.
+mod daily;
+
 /// The command line itself: help, version, usage errors.
 mod cli;
 

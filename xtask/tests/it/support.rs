@@ -84,6 +84,7 @@ pub fn xtask(args: &[&str]) -> Xtask {
         let key = key.to_string_lossy();
         if key.starts_with("GOTO_")
             || key == "CI"
+            || key.starts_with("GITHUB_")
             || key == "NO_COLOR"
             || (key.starts_with("INSTA_") && key != "INSTA_WORKSPACE_ROOT")
         {
@@ -125,6 +126,12 @@ impl Xtask {
         self
     }
 
+    /// Runs without this variable, whatever the test's own environment holds.
+    pub fn env_remove(mut self, key: &str) -> Xtask {
+        self.command.env_remove(key);
+        self
+    }
+
     /// Also scan the output for this secret.
     pub fn secret(mut self, secret: &str) -> Xtask {
         self.secrets.push(secret.to_owned());
@@ -139,11 +146,35 @@ impl Xtask {
 
     /// Runs the command, then checks its output for secrets: every secret the test named, and
     /// every access token the env file held before or after.
-    pub fn run(mut self) -> Run {
+    pub fn run(self) -> Run {
+        self.run_with_input(None)
+    }
+
+    /// [`Xtask::run`] with `input` on the command's stdin (instead of an empty stdin).
+    pub fn run_with_stdin(self, input: &[u8]) -> Run {
+        self.run_with_input(Some(input))
+    }
+
+    fn run_with_input(mut self, input: Option<&[u8]>) -> Run {
         let env_file = env_file_arg(&self.command);
         let tokens_before = env_file.as_deref().map(tokens_in).unwrap_or_default();
         let started = Instant::now();
-        let output: Output = self.command.output().expect("run xtask");
+        let output: Output = match input {
+            None => self.command.output().expect("run xtask"),
+            Some(input) => {
+                let mut child = self
+                    .command
+                    .stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .expect("start xtask");
+                let mut stdin = child.stdin.take().expect("piped stdin");
+                std::io::Write::write_all(&mut stdin, input).expect("write stdin");
+                drop(stdin);
+                child.wait_with_output().expect("wait for xtask")
+            }
+        };
         let elapsed = started.elapsed();
         let run = Run {
             code: output.status.code().unwrap_or(-1),

@@ -1,0 +1,307 @@
+//! "Using the token elsewhere": `token --header`, `token --github-env`, `exec` and
+//! `completions`, through the real binary against the sandbox.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::*;
+
+/// `cargo xtask --env-file <ws> exec -- COMMAND…`: the env file goes before `--`, since
+/// everything after it belongs to the command.
+fn exec(ws: &Workspace, command: &[&str]) -> Xtask {
+    let mut args = vec!["--env-file", ws.env_file.to_str().unwrap(), "exec", "--"];
+    args.extend_from_slice(command);
+    xtask(&args)
+}
+
+/// A workspace whose env file already holds a token, and that token.
+fn with_token(sandbox: &Sandbox) -> (Workspace, String) {
+    let ws = Workspace::for_sandbox(sandbox, seed::PAT);
+    ws.xtask(&["token"]).run().assert_code(0);
+    let token = ws.value("GOTO_ACCESS_TOKEN").expect("token stored");
+    (ws, token)
+}
+
+#[test]
+fn ok_token_header_prints_only_the_header_and_curl_can_use_it() {
+    let sandbox = Sandbox::start();
+    let (ws, token) = with_token(&sandbox);
+    let run = ws
+        .xtask(&["token", "--header"])
+        .allow_on_stdout(&token)
+        .run();
+    run.assert_code(0);
+    assert_eq!(run.stdout, format!("Authorization: Bearer {token}\n"));
+    assert_eq!(token_requests(&sandbox), 1, "the stored token is reused");
+
+    // `curl -H @-` reads the header from stdin, as the README shows.
+    let mut curl = Command::new("curl")
+        .args(["-sS", "-f", "-H", "@-"])
+        .arg(format!("{}/identity/v1/Users/me", sandbox.base_url()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("curl is installed (see README, Development)");
+    std::io::Write::write_all(&mut curl.stdin.take().unwrap(), run.stdout.as_bytes()).unwrap();
+    let answer = curl.wait_with_output().unwrap();
+    assert!(answer.status.success(), "curl with the header: {answer:?}");
+    assert!(String::from_utf8_lossy(&answer.stdout).contains(seed::ADMIN_EMAIL));
+}
+
+#[test]
+fn err_token_header_conflicts_with_print() {
+    let ws = Workspace::with_contents("");
+    let run = ws.xtask(&["token", "--header", "--print"]).run();
+    run.assert_code(2)
+        .assert_stderr_contains("cannot be used with");
+}
+
+#[test]
+fn ok_token_github_env_masks_first_then_appends_token_and_expiry() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let github_env = ws.dir().join("github_env");
+    std::fs::write(&github_env, "EARLIER_STEP=kept\n").unwrap();
+    // The token is not known before the run: let the scanner allow whatever the file gets by
+    // checking stdout's shape here instead.
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .args(["token", "--github-env", "--env-file"])
+        .arg(&ws.env_file)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_ENV", &github_env);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("GOTO_") || key == "CI" {
+            command.env_remove(key);
+        }
+    }
+    let output = command.output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let token = ws
+        .value("GOTO_ACCESS_TOKEN")
+        .expect("token stored in the env file too");
+    let expires_at = ws.value("GOTO_ACCESS_TOKEN_EXPIRES_AT").unwrap();
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        format!("::add-mask::{token}\n"),
+        "stdout holds the mask command and nothing else"
+    );
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(!stderr.contains(&token), "no token on stderr: {stderr}");
+    assert!(stderr.contains("GITHUB_ENV"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&github_env).unwrap(),
+        format!(
+            "EARLIER_STEP=kept\nGOTO_ACCESS_TOKEN={token}\nGOTO_ACCESS_TOKEN_EXPIRES_AT={expires_at}\n"
+        )
+    );
+
+    // A second step reuses the stored token and appends it again.
+    let run = ws
+        .xtask(&["token", "--github-env"])
+        .env("GITHUB_ENV", github_env.to_str().unwrap())
+        .allow_on_stdout(&token)
+        .run();
+    run.assert_code(0);
+    assert_eq!(run.stdout, format!("::add-mask::{token}\n"));
+    assert_eq!(token_requests(&sandbox), 1);
+    let text = std::fs::read_to_string(&github_env).unwrap();
+    assert_eq!(text.matches("GOTO_ACCESS_TOKEN=").count(), 2);
+}
+
+#[test]
+fn err_token_github_env_without_github_env_exits_2_before_any_request() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let before = ws.contents();
+    let run = ws
+        .xtask(&["token", "--github-env"])
+        .env_remove("GITHUB_ENV")
+        .run();
+    run.assert_code(2)
+        .assert_stderr_contains("GITHUB_ENV is not set");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        token_requests(&sandbox),
+        0,
+        "no token is minted to be thrown away"
+    );
+    assert_eq!(ws.contents(), before);
+}
+
+#[test]
+fn ok_exec_gives_the_command_the_token_the_api_url_and_stdin() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let seen = ws.dir().join("seen-token");
+    // The child proves it has the token without printing it: it writes it to a file.
+    let script = format!(
+        "printf %s \"$GOTO_ACCESS_TOKEN\" > '{}'; echo \"api=$GOTO_API_URL\"; read line; echo \"stdin=$line\"; echo to-stderr >&2; exit 0",
+        seen.display()
+    );
+    let run = exec(&ws, &["sh", "-c", &script]).run_with_stdin(b"hello from the pipe\n");
+    run.assert_code(0).assert_stderr_contains("to-stderr");
+    let token = ws
+        .value("GOTO_ACCESS_TOKEN")
+        .expect("exec stores the token as token does");
+    assert_eq!(std::fs::read_to_string(&seen).unwrap(), token);
+    assert_eq!(
+        run.stdout,
+        format!("api={}\nstdin=hello from the pipe\n", sandbox.base_url())
+    );
+    assert_eq!(token_requests(&sandbox), 1);
+
+    // A second run reuses the stored token.
+    exec(&ws, &["true"]).run().assert_code(0);
+    assert_eq!(token_requests(&sandbox), 1);
+}
+
+#[test]
+fn ok_exec_passes_the_commands_exit_code_on() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    let run = exec(&ws, &["sh", "-c", "exit 3"]).run();
+    run.assert_code(3);
+    assert_eq!(
+        run.stderr, "",
+        "the command's own failure gets no extra message"
+    );
+    // Killed by signal N: 128 + N, as a shell reports it.
+    exec(&ws, &["sh", "-c", "kill -KILL $$"])
+        .run()
+        .assert_code(137);
+    // Arguments that look like options belong to the command.
+    let run = exec(&ws, &["echo", "--force", "-n"]).run();
+    run.assert_code(0);
+    assert_eq!(run.stdout, "--force -n\n");
+    // exec's own options go before `--`.
+    let env_file = ws.env_file.to_str().unwrap();
+    xtask(&[
+        "--env-file",
+        env_file,
+        "exec",
+        "--timeout",
+        "5",
+        "--",
+        "true",
+    ])
+    .run()
+    .assert_code(0);
+    xtask(&[
+        "--env-file",
+        env_file,
+        "exec",
+        "--timeout",
+        "0",
+        "--",
+        "true",
+    ])
+    .run()
+    .assert_code(2)
+    .assert_stderr_contains("--timeout");
+}
+
+#[test]
+fn err_exec_missing_or_unrunnable_command_exits_127_or_126() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    exec(&ws, &["no-such-command-xtask-test"])
+        .run()
+        .assert_code(127)
+        .assert_stderr_contains("could not run `no-such-command-xtask-test`: no such command");
+    let script = ws.dir().join("not-executable.sh");
+    std::fs::write(&script, "#!/bin/sh\nexit 0\n").unwrap();
+    exec(&ws, &[script.to_str().unwrap()])
+        .run()
+        .assert_code(126)
+        .assert_stderr_contains("permission denied");
+    ws.xtask(&["exec"])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("<CMD>");
+}
+
+#[test]
+fn err_exec_without_credentials_runs_nothing() {
+    let ws = Workspace::with_contents("GOTO_CLIENT_ID=abc\n");
+    let marker = ws.dir().join("ran");
+    exec(&ws, &["touch", marker.to_str().unwrap()])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("GOTO_CLIENT_SECRET is not set");
+    assert!(!marker.exists(), "the command must not run without a token");
+}
+
+#[test]
+fn ok_exec_forwards_sigterm_and_sigint_to_the_command() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    for (signal, code) in [("TERM", 7), ("INT", 8)] {
+        let ready = ws.dir().join(format!("ready-{signal}"));
+        let got = ws.dir().join(format!("got-{signal}"));
+        let script = format!(
+            "trap 'echo {signal} > \"{got}\"; exit {code}' {signal}; touch '{ready}'; while :; do sleep 0.05; done",
+            got = got.display(),
+            ready = ready.display()
+        );
+        let spawned = exec(&ws, &["sh", "-c", &script]).spawn();
+        let started = Instant::now();
+        while !ready.exists() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "the command never started"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let kill = Command::new("kill")
+            .args([format!("-{signal}"), spawned.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(kill.success());
+        let run = spawned.wait();
+        run.assert_code(code);
+        assert_eq!(
+            std::fs::read_to_string(&got).unwrap().trim(),
+            signal,
+            "the command received SIG{signal}"
+        );
+    }
+}
+
+#[test]
+fn ok_completions_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let run = xtask(&["completions", shell]).run();
+        run.assert_code(0);
+        for word in ["exec", "completions", "github-env", "header"] {
+            assert!(run.stdout.contains(word), "{shell} completes {word}");
+        }
+    }
+    xtask(&["completions", "tcsh"])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("possible values: bash, zsh, fish, powershell");
+}
+
+#[test]
+fn ok_bash_completions_parse_and_complete() {
+    let run = xtask(&["completions", "bash"]).run();
+    run.assert_code(0);
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("xtask.bash");
+    std::fs::write(&script, &run.stdout).unwrap();
+    let syntax = Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(syntax.status.success(), "bash -n: {syntax:?}");
+    // Source it and ask for the completions of `xtask ex`, as bash would on Tab.
+    let probe = format!(
+        "source '{}'; COMP_WORDS=(xtask ex); COMP_CWORD=1; COMP_LINE='xtask ex'; COMP_POINT=8; _xtask xtask ex xtask; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let completed = Command::new("bash").args(["-c", &probe]).output().unwrap();
+    assert!(completed.status.success(), "{completed:?}");
+    assert_eq!(String::from_utf8_lossy(&completed.stdout).trim(), "exec");
+}
