@@ -1,6 +1,6 @@
 //! The read-only API routes: authorization first, then each route's parameters, then its records.
 //!
-//! Authorization follows `reference/goto-api.md` §6. On GoTo Connect, SCIM and Admin routes a
+//! Authorization follows what GoTo documents and integrators recorded (see the crate's README). On GoTo Connect, SCIM and Admin routes a
 //! missing or unknown token is 401 `AUTHN_INVALID_TOKEN`, an `Authorization` header that is not
 //! `Bearer <JWT-shaped token>` is 401 `AUTHN_MALFORMED_TOKEN`, an expired token is 401
 //! `AUTHN_EXPIRED_TOKEN`, and a token without the route's scope is 403 `AUTHZ_INSUFFICIENT_SCOPE`.
@@ -270,7 +270,9 @@ fn report_summaries(state: &mut State, request: &RecordedRequest) -> Answer {
 /// `GET /G2W/rest/v2/organizers/{organizerKey}/webinars?fromTime=&toTime=&page=&size=`.
 ///
 /// An organizer may list only their own webinars. A key that is not the caller's is answered
-/// 404 `NotFound` whether or not such a user exists, so that keys cannot be probed.
+/// 403 whether or not such a user exists, so that keys cannot be probed: GoToWebinar v2's
+/// description declares only 200, 400 and 403 for this operation. The `int_err_code` is
+/// `Forbidden`, not `InvalidToken`, because the token is fine and clients renew on `InvalidToken`.
 fn webinars(
     state: &mut State,
     request: &RecordedRequest,
@@ -279,9 +281,9 @@ fn webinars(
 ) -> Answer {
     if UserId::from_user_key(organizer_key) != Some(user) {
         return collab_error(
-            404,
-            "NotFound",
-            &format!("Organizer {organizer_key} was not found."),
+            403,
+            "Forbidden",
+            &format!("Organizer {organizer_key} is not the authenticated organizer."),
         );
     }
     let instant = |field: &str| match request.query_param(field) {

@@ -86,6 +86,12 @@ pub(crate) fn seeded_pats() -> Vec<Pat> {
     overscoped.push(seed::UNGRANTED_SCOPE.to_owned());
     vec![
         Pat {
+            value: seed::GUIDE_PAT.to_owned(),
+            user: UserId::Admin,
+            scopes: owned(seed::ALL_SCOPES),
+            revoked: false,
+        },
+        Pat {
             value: seed::PAT.to_owned(),
             user: UserId::Admin,
             scopes: owned(seed::ALL_SCOPES),

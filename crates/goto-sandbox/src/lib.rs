@@ -1,8 +1,9 @@
 //! A faithful local GoTo: the OAuth token endpoint and the read-only APIs the workspace calls,
 //! served over real HTTP/1.1 on 127.0.0.1.
 //!
-//! What it emulates, and where each behaviour comes from, is written down in the crate's
-//! README.md and in `shared/reference/goto-api.md`. In short:
+//! What it emulates, and where each route's shape comes from (a published GoTo description, the
+//! answers integrators recorded, or a choice made here), is written down route by route in the
+//! crate's README.md. In short:
 //!
 //! - `POST /oauth/token` with the Personal Access Token grant, exactly as GoTo's guide shows it,
 //!   with RFC 6749 errors; `/oauth/v2/*` answers as the decommissioned host does.

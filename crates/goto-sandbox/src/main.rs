@@ -11,8 +11,9 @@
 //! GOTO_PAT=…
 //! ```
 //!
-//! Every value is bare-safe for any dotenv reader (`[A-Za-z0-9._~+/=:-]` only). The banner for
-//! people goes to stderr.
+//! Every value is bare-safe for any dotenv reader (`[A-Za-z0-9._~+/=:-]` only). The PAT is
+//! [`seed::GUIDE_PAT`], letters and digits only, so GoTo's guide's curl command works with it as
+//! typed. The banner for people goes to stderr.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
@@ -69,7 +70,7 @@ fn main() -> ExitCode {
         "GOTO_AUTH_URL={base_url}\nGOTO_API_URL={base_url}\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\n",
         seed::CLIENT_ID,
         seed::CLIENT_SECRET,
-        seed::PAT
+        seed::GUIDE_PAT
     );
     let mut stdout = std::io::stdout().lock();
     if stdout

@@ -1,8 +1,11 @@
 //! The seeded organisation as GoTo's APIs show it: one JSON builder per record type.
 //!
-//! The shapes follow the recorded and documented answers in `reference/goto-api.md` §4.2. Fields
-//! nobody has captured are not invented, with one exception: the SCIM core fields (`schemas`,
-//! `name`, `emails`), which every SCIM server sends.
+//! Where GoTo publishes an OpenAPI description of a route (SCIM `Users/me`, GoToWebinar v2's
+//! webinars, GoToMeeting's upcoming meetings), the record has every field the description
+//! requires, with its type. The other routes follow the answers integrators recorded from real
+//! accounts. Fields nobody has described or captured are not invented, with one exception: the
+//! SCIM core fields (`schemas`, `emails`), which every SCIM server sends. The crate's README
+//! names the source of each route's shape; `tests/it/conformance.rs` checks the required fields.
 
 use serde_json::{Value, json};
 
@@ -102,6 +105,10 @@ impl Organisation {
             "timezone": record.timezone,
             "title": record.title,
             "active": true,
+            "meta": {
+                "created": record.created,
+                "location": format!("https://api.getgo.com/identity/v1/Users/{}", record.key),
+            },
             "urn:scim:schemas:extension:getgo:1.0": {
                 "accounts": [{
                     "value": seed::ACCOUNT_KEY,
@@ -330,8 +337,12 @@ impl Organisation {
             .collect()
     }
 
-    /// `GET /G2M/rest/upcomingMeetings`: a bare JSON array, as GoToMeeting answers.
+    /// `GET /G2M/rest/upcomingMeetings`: a bare JSON array of GoToMeeting's `UpcomingMeeting`
+    /// records, every field its description requires and no other: the organizer is named in
+    /// each record (key, email, names, locale), the meeting id is a string, and fields of other
+    /// records (`duration`, `maxParticipants`, `uniqueMeetingId`) are not sent.
     pub(crate) fn upcoming_meetings_of(&self, organizer: UserId) -> Vec<Value> {
+        let record = organizer.record();
         MEETINGS
             .iter()
             .filter(|meeting| meeting.organizer == organizer)
@@ -340,16 +351,19 @@ impl Organisation {
                     self.anchor - self.anchor.rem_euclid(3600) + meeting.hours_from_start * 3600;
                 json!({
                     "meetingId": meeting.meeting_id,
-                    "uniqueMeetingId": meeting.meeting_id,
+                    "organizerKey": record.key,
+                    "accountKey": seed::ACCOUNT_KEY,
+                    "email": record.email,
+                    "firstName": record.given_name,
+                    "lastName": record.family_name,
+                    "locale": "en_US",
                     "subject": meeting.subject,
                     "startTime": format_seconds(starts),
                     "endTime": format_seconds(starts + meeting.minutes * 60),
-                    "duration": meeting.minutes,
-                    "meetingType": "scheduled",
+                    "meetingType": meeting.meeting_type,
                     "status": "INACTIVE",
                     "passwordRequired": false,
-                    "conferenceCallInfo": "VoIP",
-                    "maxParticipants": 250,
+                    "conferenceCallInfo": "Hybrid",
                 })
             })
             .collect()

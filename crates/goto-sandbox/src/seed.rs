@@ -4,9 +4,11 @@
 //! Only instants are relative: calls, webinars and meetings are placed around the moment the
 //! sandbox started, so that a client asking for "the last week" or "the next month" finds something.
 //!
-//! The personal access tokens deliberately contain `+`, `/` and `=`.
+//! Most personal access tokens deliberately contain `+`, `/` and `=`.
 //! A client that puts a PAT into a form body without encoding it sends `+` as a space, and the
 //! sandbox, like any form decoder, then sees a different token and answers `invalid_grant`.
+//! [`GUIDE_PAT`] is the exception: letters and digits only, like the example in GoTo's guide, so
+//! that the guide's own `curl -d "grant_type=personal_access_token&pat=…"` works as typed.
 //!
 //! All the names, addresses and numbers are invented: `example.test` is a reserved domain and
 //! `+1 800 555 01xx` numbers are reserved for fiction.
@@ -27,8 +29,15 @@ pub const NO_PAT_GRANT_CLIENT_ID: &str = "9a2ef80f-58ee-4571-b499-8d7c4093f6de";
 /// The secret of [`NO_PAT_GRANT_CLIENT_ID`].
 pub const NO_PAT_GRANT_CLIENT_SECRET: &str = "LbyoVFz8uZdZv8FuKKIB";
 
+/// The PAT the `goto-sandbox` binary prints: the administrator's ([`ADMIN_EMAIL`]), every scope
+/// in [`ALL_SCOPES`], and only letters and digits, like the example in GoTo's guide. The guide's
+/// curl command puts the PAT into its form body unencoded, which works only for such a PAT; a
+/// person trying the guide against the sandbox must not learn first that it "doesn't work".
+pub const GUIDE_PAT: &str = "pC5ElCz1vvvSaeqrcj9ugGsnZNK06FHYTvexIWTBhnn";
+
 /// The PAT of the account administrator ([`ADMIN_EMAIL`]) with every scope in [`ALL_SCOPES`]:
-/// every route of the sandbox answers 200 to a token exchanged from it.
+/// every route of the sandbox answers 200 to a token exchanged from it. It holds `+`, `/` and
+/// `=`, so it also proves that a client form-encodes the PAT.
 pub const PAT: &str = "pU3KGCUwux1t+Eyze1iN7Ltk/eP3IfyxlxF0SU1kk8A=";
 /// The PAT of an ordinary user ([`MEMBER_EMAIL`]) with every scope: `/admin/rest/v1/me` answers
 /// 401 `not.authenticated`, as GoTo does for users who are not administrators.
@@ -99,6 +108,8 @@ pub(crate) struct SeedUser {
     pub(crate) title: &'static str,
     pub(crate) is_admin: bool,
     pub(crate) timezone: &'static str,
+    /// When the user was created: SCIM's `meta.created`.
+    pub(crate) created: &'static str,
 }
 
 pub(crate) const USERS: [SeedUser; 5] = [
@@ -112,6 +123,7 @@ pub(crate) const USERS: [SeedUser; 5] = [
         title: "IT Director",
         is_admin: true,
         timezone: "America/Los_Angeles",
+        created: "2017-03-14T09:21:07.000Z",
     },
     SeedUser {
         id: UserId::Member,
@@ -123,6 +135,7 @@ pub(crate) const USERS: [SeedUser; 5] = [
         title: "Account Executive",
         is_admin: false,
         timezone: "America/New_York",
+        created: "2019-08-02T14:05:51.000Z",
     },
     SeedUser {
         id: UserId::Viewer,
@@ -134,6 +147,7 @@ pub(crate) const USERS: [SeedUser; 5] = [
         title: "Analyst",
         is_admin: false,
         timezone: "Europe/Dublin",
+        created: "2021-01-19T10:42:16.000Z",
     },
     SeedUser {
         id: UserId::Operator,
@@ -145,6 +159,7 @@ pub(crate) const USERS: [SeedUser; 5] = [
         title: "Support Lead",
         is_admin: false,
         timezone: "America/Chicago",
+        created: "2020-06-30T16:18:39.000Z",
     },
     SeedUser {
         id: UserId::Lineless,
@@ -156,6 +171,7 @@ pub(crate) const USERS: [SeedUser; 5] = [
         title: "Contractor",
         is_admin: false,
         timezone: "Europe/Berlin",
+        created: "2023-11-06T08:57:24.000Z",
     },
 ];
 
@@ -466,8 +482,11 @@ pub(crate) const WEBINARS: [SeedWebinar; 4] = [
 /// An upcoming GoToMeeting, `hours_from_start` hours after the sandbox started.
 pub(crate) struct SeedMeeting {
     pub(crate) organizer: UserId,
-    pub(crate) meeting_id: u64,
+    /// GoToMeeting's 9-digit meeting id, a string in GoTo's description.
+    pub(crate) meeting_id: &'static str,
     pub(crate) subject: &'static str,
+    /// `scheduled` or `recurring` (GoTo's third type, `immediate`, is never upcoming for long).
+    pub(crate) meeting_type: &'static str,
     pub(crate) hours_from_start: i64,
     pub(crate) minutes: i64,
 }
@@ -475,15 +494,17 @@ pub(crate) struct SeedMeeting {
 pub(crate) const MEETINGS: [SeedMeeting; 2] = [
     SeedMeeting {
         organizer: UserId::Admin,
-        meeting_id: 318_664_941,
+        meeting_id: "318664941",
         subject: "Weekly IT sync",
+        meeting_type: "recurring",
         hours_from_start: 20,
         minutes: 30,
     },
     SeedMeeting {
         organizer: UserId::Admin,
-        meeting_id: 905_122_377,
+        meeting_id: "905122377",
         subject: "Vendor review",
+        meeting_type: "scheduled",
         hours_from_start: 75,
         minutes: 60,
     },

@@ -505,13 +505,13 @@ fn err_webinars_need_from_and_to_times() {
 }
 
 #[test]
-fn err_webinars_of_another_organizer_are_not_found() {
+fn err_webinars_of_another_organizer_are_forbidden() {
     let sandbox = Sandbox::start();
     let token = admin(&sandbox);
     for organizer in [seed::MEMBER_USER_KEY, "1"] {
         let reply = get(&sandbox, &webinars_url(organizer, ""), Some(&token));
-        assert_eq!(reply.status, 404, "{organizer}");
-        assert_eq!(reply.json()["int_err_code"], "NotFound");
+        assert_eq!(reply.status, 403, "{organizer}");
+        assert_eq!(reply.json()["int_err_code"], "Forbidden");
     }
 }
 
@@ -526,6 +526,13 @@ fn ok_upcoming_meetings_are_a_bare_array() {
     .json();
     let meetings = meetings.as_array().expect("an array");
     assert_eq!(meetings.len(), 2);
+    for meeting in meetings {
+        // Each record names its organizer, as GoToMeeting's description requires.
+        assert_eq!(meeting["organizerKey"], seed::ADMIN_USER_KEY);
+        assert_eq!(meeting["email"], seed::ADMIN_EMAIL);
+        assert_eq!(meeting["accountKey"], seed::ACCOUNT_KEY);
+        assert!(meeting["meetingId"].is_string(), "{meeting}");
+    }
     for meeting in meetings {
         assert_has_keys(
             meeting,

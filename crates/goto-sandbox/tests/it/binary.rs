@@ -9,7 +9,7 @@ use goto_sandbox::seed;
 use crate::support::{Reply, basic, client, form};
 
 /// Kills the child when the test ends, passed or failed.
-struct Running(Child);
+pub struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -19,7 +19,7 @@ impl Drop for Running {
 }
 
 /// Starts the binary with `arguments` and returns it with the `KEY=value` lines it printed.
-fn start(arguments: &[&str]) -> (Running, Vec<(String, String)>) {
+pub fn start(arguments: &[&str]) -> (Running, Vec<(String, String)>) {
     let child = Command::new(env!("CARGO_BIN_EXE_goto-sandbox"))
         .args(arguments)
         .stdout(Stdio::piped())
@@ -40,7 +40,7 @@ fn start(arguments: &[&str]) -> (Running, Vec<(String, String)>) {
     (running, pairs)
 }
 
-fn value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
+pub fn value<'a>(pairs: &'a [(String, String)], key: &str) -> &'a str {
     pairs
         .iter()
         .find(|(name, _)| name == key)
@@ -88,7 +88,13 @@ fn ok_prints_the_five_env_lines_and_serves() {
     assert_eq!(value(&pairs, "GOTO_API_URL"), base_url);
     assert_eq!(value(&pairs, "GOTO_CLIENT_ID"), seed::CLIENT_ID);
     assert_eq!(value(&pairs, "GOTO_CLIENT_SECRET"), seed::CLIENT_SECRET);
-    assert_eq!(value(&pairs, "GOTO_PAT"), seed::PAT);
+    assert_eq!(value(&pairs, "GOTO_PAT"), seed::GUIDE_PAT);
+    assert!(
+        value(&pairs, "GOTO_PAT")
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric()),
+        "the printed PAT is letters and digits, so the guide's unencoded `-d` works"
+    );
     for (key, value) in &pairs {
         assert!(
             value

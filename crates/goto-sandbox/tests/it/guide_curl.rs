@@ -1,10 +1,13 @@
 //! Fidelity with GoTo's own guide: its two curl commands, run with the real `curl` binary, word for
-//! word except for the host, get the answers the guide documents.
+//! word except for the host, get the answers the guide documents, also with exactly the values
+//! the `goto-sandbox` binary prints.
 
 use std::process::Command;
 
 use goto_sandbox::{Pat, Sandbox, UserId, seed};
 use serde_json::Value;
+
+use crate::binary::value;
 
 /// Runs `script` with bash, the way a reader pastes the guide into a terminal, and returns stdout.
 /// Proxy variables are removed so that loopback traffic cannot be sent to a proxy.
@@ -140,4 +143,31 @@ fn err_the_guides_unencoded_d_mangles_a_pat_with_plus() {
     );
     let encoded: Value = serde_json::from_str(&run_shell(&encoded_script)).expect("JSON");
     assert_eq!(encoded["principal"], seed::ADMIN_EMAIL, "{encoded}");
+}
+
+#[test]
+fn ok_the_guides_curl_commands_work_as_typed_with_the_printed_values() {
+    let (_running, pairs) = crate::binary::start(&[]);
+    let base_url = value(&pairs, "GOTO_AUTH_URL");
+    let script = format!(
+        r#"curl -X POST "{base_url}/oauth/token" \
+-H "Authorization: Basic $(echo -n "{id}:{secret}" | base64)" \
+-H "Accept:application/json" \
+-H "Content-Type: application/x-www-form-urlencoded" \
+-d "grant_type=personal_access_token&pat={pat}""#,
+        id = value(&pairs, "GOTO_CLIENT_ID"),
+        secret = value(&pairs, "GOTO_CLIENT_SECRET"),
+        pat = value(&pairs, "GOTO_PAT"),
+    );
+    let answer: Value = serde_json::from_str(&run_shell(&script)).expect("JSON");
+    assert_eq!(answer["token_type"], "Bearer", "{answer}");
+    assert_eq!(answer["principal"], seed::ADMIN_EMAIL);
+    let access_token = answer["access_token"].as_str().expect("a token");
+    let me: Value = serde_json::from_str(&run_shell(&guide_users_me(
+        value(&pairs, "GOTO_API_URL"),
+        access_token,
+    )))
+    .expect("JSON");
+    assert_eq!(me["userName"], seed::ADMIN_EMAIL, "{me}");
+    assert_eq!(me["id"], seed::ADMIN_USER_KEY);
 }
