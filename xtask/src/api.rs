@@ -35,56 +35,74 @@ impl flags::Api {
             }
             None => None,
         };
+        if self.paginate {
+            crate::paginate::check_usage(&method, body.is_some())?;
+        }
         let session = ctx.session(Duration::from_secs(self.http.timeout))?;
         let base = base_for(&path, session.sources().api_url()?.as_ref());
         let mut token = session.token(false, ui)?;
-        let send = |token: &goto_auth::secret::AccessToken| -> anyhow::Result<HttpResponse> {
-            let request = api_request(&base, &method, &path, token, body.clone());
-            let client = session.http()?;
-            // Only reads are retried: a repeated POST could do its work twice.
-            let answer = if method == "GET" || method == "HEAD" {
-                client.send_with_retries(&request, |notice| {
-                    ui.warn(&format!(
-                        "{path} answered {}; retrying in {:.1} s",
-                        notice.cause,
-                        notice.wait.as_secs_f64()
-                    ));
-                })?
-            } else {
-                client.send(&request)?
+        let send =
+            |token: &goto_auth::secret::AccessToken, path: &str| -> anyhow::Result<HttpResponse> {
+                let request = api_request(&base, &method, path, token, body.clone());
+                let client = session.http()?;
+                // Only reads are retried: a repeated POST could do its work twice.
+                let answer = if method == "GET" || method == "HEAD" {
+                    client.send_with_retries(&request, |notice| {
+                        ui.warn(&format!(
+                            "{path} answered {}; retrying in {:.1} s",
+                            notice.cause,
+                            notice.wait.as_secs_f64()
+                        ));
+                    })?
+                } else {
+                    client.send(&request)?
+                };
+                Ok(answer)
             };
-            Ok(answer)
-        };
-        let mut answer = send(&token.access_token)?;
-        if is_token_rejection(&answer) {
-            ui.warn("the API rejected the access token; exchanging the PAT once more");
-            token = session.renew(ui)?;
-            answer = send(&token.access_token)?;
-        }
-        if !(200..300).contains(&answer.status) {
-            let hint = match answer.status {
-                401 | 403 => format!("; {}", rejection_hint(answer.status)),
-                _ => String::new(),
+        // One call: its JSON answer, or None for an empty body.
+        let mut call = |path: &str| -> anyhow::Result<Option<serde_json::Value>> {
+            let mut answer = send(&token.access_token, path)?;
+            if is_token_rejection(&answer) {
+                ui.warn("the API rejected the access token; exchanging the PAT once more");
+                token = session.renew(ui)?;
+                answer = send(&token.access_token, path)?;
+            }
+            if !(200..300).contains(&answer.status) {
+                let hint = match answer.status {
+                    401 | 403 => format!("; {}", rejection_hint(answer.status)),
+                    _ => String::new(),
+                };
+                anyhow::bail!(
+                    "{method} {path} answered {}: {}{hint}",
+                    answer.status,
+                    error_summary(&answer)
+                );
+            }
+            if answer.body.is_empty() {
+                ui.success(&format!("{method} {path} answered {}", answer.status));
+                return Ok(None);
+            }
+            let Ok(json) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
+                anyhow::bail!(
+                    "{method} {path} answered {} with {}: \"{}\"",
+                    answer.status,
+                    not_json(answer.content_type.as_deref()),
+                    excerpt(&answer.body)
+                );
             };
-            anyhow::bail!(
-                "{method} {path} answered {}: {}{hint}",
-                answer.status,
-                error_summary(&answer)
-            );
-        }
-        if answer.body.is_empty() {
             ui.success(&format!("{method} {path} answered {}", answer.status));
-            return Ok(());
-        }
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(&answer.body) else {
-            anyhow::bail!(
-                "{method} {path} answered {} with {}: \"{}\"",
-                answer.status,
-                not_json(answer.content_type.as_deref()),
-                excerpt(&answer.body)
-            );
+            Ok(Some(json))
         };
-        ui.success(&format!("{method} {path} answered {}", answer.status));
+        let json = if self.paginate {
+            let records = crate::paginate::collect(&path, &mut call)?;
+            ui.line(&format!("  {} records in all", records.len()));
+            serde_json::Value::Array(records)
+        } else {
+            match call(&path)? {
+                Some(json) => json,
+                None => return Ok(()),
+            }
+        };
         let text = serde_json::to_string_pretty(&json)?;
         ui::stdout(&format!("{text}\n"))?;
         Ok(())

@@ -100,6 +100,10 @@ pub struct Api {
     /// A JSON request body
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
+    /// Follow GoTo's paging (nextPageMarker, or page.number/page.totalPages) and print one JSON
+    /// array of every record
+    #[arg(long)]
+    pub paginate: bool,
     #[command(flatten)]
     pub http: HttpOptions,
 }

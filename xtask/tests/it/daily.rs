@@ -273,7 +273,7 @@ fn ok_completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let run = xtask(&["completions", shell]).run();
         run.assert_code(0);
-        for word in ["exec", "completions", "github-env", "header"] {
+        for word in ["exec", "completions", "github-env", "header", "paginate"] {
             assert!(run.stdout.contains(word), "{shell} completes {word}");
         }
     }
@@ -304,4 +304,95 @@ fn ok_bash_completions_parse_and_complete() {
     let completed = Command::new("bash").args(["-c", &probe]).output().unwrap();
     assert!(completed.status.success(), "{completed:?}");
     assert_eq!(String::from_utf8_lossy(&completed.stdout).trim(), "exec");
+}
+
+/// `api` with these words and the env file of `ws`, stdout parsed as JSON.
+fn api_json(ws: &Workspace, words: &[&str]) -> serde_json::Value {
+    let run = ws.xtask(words).run();
+    run.assert_code(0);
+    serde_json::from_str(&run.stdout).expect("JSON on stdout")
+}
+
+/// How many requests the sandbox saw for `path` (query excluded).
+fn requests_to(sandbox: &Sandbox, path: &str) -> usize {
+    sandbox.requests().iter().filter(|r| r.path == path).count()
+}
+
+#[test]
+fn ok_api_paginate_follows_next_page_markers() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    let path = "/voice-admin/v1/phone-numbers";
+    let all = api_json(
+        &ws,
+        &[
+            "api",
+            &format!("{path}?accountKey={}&pageSize=100", seed::ACCOUNT_KEY),
+        ],
+    );
+    assert_eq!(requests_to(&sandbox, path), 1);
+    let paged = api_json(
+        &ws,
+        &[
+            "api",
+            "--paginate",
+            &format!("{path}?accountKey={}&pageSize=2", seed::ACCOUNT_KEY),
+        ],
+    );
+    assert_eq!(seed::PHONE_NUMBER_COUNT, 5, "the test expects 3 pages of 2");
+    assert_eq!(requests_to(&sandbox, path), 1 + 3, "one request per page");
+    assert_eq!(paged, all["items"], "every record, in order, as one array");
+    let markers: Vec<_> = sandbox
+        .requests()
+        .iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.query.as_deref().unwrap_or("").contains("pageMarker="))
+        .collect();
+    assert_eq!(markers, [false, false, true, true]);
+}
+
+#[test]
+fn ok_api_paginate_follows_webinar_page_numbers() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    let path = format!("/G2W/rest/v2/organizers/{}/webinars", seed::ADMIN_USER_KEY);
+    let query = "fromTime=2000-01-01T00:00:00Z&toTime=2100-01-01T00:00:00Z";
+    let all = api_json(&ws, &["api", &format!("{path}?{query}&size=200")]);
+    let paged = api_json(
+        &ws,
+        &["api", &format!("{path}?{query}&size=1"), "--paginate"],
+    );
+    const { assert!(seed::ADMIN_WEBINAR_COUNT >= 3, "at least three pages") };
+    assert_eq!(
+        requests_to(&sandbox, &path),
+        1 + seed::ADMIN_WEBINAR_COUNT,
+        "one request per page"
+    );
+    assert_eq!(paged, all["_embedded"]["webinars"]);
+    assert_eq!(paged.as_array().unwrap().len(), seed::ADMIN_WEBINAR_COUNT);
+}
+
+#[test]
+fn err_api_paginate_refuses_what_is_not_a_list_or_not_a_get() {
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    ws.xtask(&["api", "--paginate", "/identity/v1/Users/me"])
+        .run()
+        .assert_code(1)
+        .assert_stderr_contains("cannot page through /identity/v1/Users/me");
+    ws.xtask(&["api", "POST", "/users/v1/lines", "--paginate"])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("--paginate follows the pages of a list");
+    ws.xtask(&[
+        "api",
+        "GET",
+        "/users/v1/lines",
+        "--paginate",
+        "--data",
+        "{}",
+    ])
+    .run()
+    .assert_code(2)
+    .assert_stderr_contains("without --data");
 }
