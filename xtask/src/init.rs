@@ -35,7 +35,7 @@ impl flags::Init {
             }
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
                 ui.success(&format!(
-                    "{} already exists; nothing changed",
+                    "{} already exists; it is kept, not replaced",
                     env_file.display()
                 ));
             }
@@ -43,6 +43,9 @@ impl flags::Init {
                 return Err(error)
                     .with_context(|| format!("could not create {}", env_file.display()));
             }
+        }
+        if crate::init_terminal::interactive() {
+            return crate::init_terminal::run(ctx);
         }
         let file = env_file.display();
         let steps = [

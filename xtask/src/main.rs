@@ -10,6 +10,7 @@ mod exec;
 mod flags;
 mod github;
 mod init;
+mod init_terminal;
 mod paginate;
 mod report;
 mod sandbox;

@@ -41,6 +41,14 @@ pub struct SpawnFailed {
     code: u8,
 }
 
+/// The user ended an interactive `init` (Ctrl-C, or the end of input) before it wrote anything.
+#[derive(Debug, thiserror::Error)]
+#[error("cancelled; no value was written")]
+pub struct Cancelled;
+
+/// Ended at the user's request (Ctrl-C), as a shell reports SIGINT: 128 + 2.
+pub const CANCELLED: u8 = 130;
+
 /// No such command, as a shell reports it.
 pub const COMMAND_NOT_FOUND: u8 = 127;
 /// The command exists but cannot be run.
@@ -95,6 +103,9 @@ pub fn finish(result: std::thread::Result<anyhow::Result<()>>, ui: &Ui) -> ExitC
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     if let Some(failed) = error.downcast_ref::<SpawnFailed>() {
         return failed.code;
+    }
+    if error.is::<Cancelled>() {
+        return CANCELLED;
     }
     let is_usage = error.chain().any(|cause| {
         cause.is::<UsageError>()

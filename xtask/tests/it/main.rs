@@ -22,6 +22,10 @@ mod smoke;
 /// exit codes, forwarded signals), `api --paginate` with a request count, `completions`.
 mod daily;
 
+/// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo, the
+/// values written and proven by one exchange, Ctrl-C.
+mod init_terminal;
+
 /// The command line itself: help, version, usage errors.
 mod cli;
 
