@@ -269,6 +269,38 @@ fn ok_exec_forwards_sigterm_and_sigint_to_the_command() {
 }
 
 #[test]
+fn ok_exec_on_a_terminal_does_not_repeat_ctrl_c() {
+    // The terminal sends Ctrl-C's SIGINT to its whole foreground group, the command included;
+    // the xtask must not send it a second one. The child counts the interrupts it gets.
+    let sandbox = Sandbox::start();
+    let (ws, _) = with_token(&sandbox);
+    let child = "import signal, sys, time\n\
+n = 0\n\
+def count(*_):\n    global n\n    n += 1\n\
+signal.signal(signal.SIGINT, count)\n\
+print('waiting for ctrl-c', flush=True)\n\
+while n == 0:\n    time.sleep(0.001)\n\
+time.sleep(0.5)\n\
+print(f'interrupts={n}', flush=True)\n\
+sys.exit(40 + n)\n";
+    let run = crate::init_terminal::on_terminal(
+        &[
+            "--env-file",
+            ws.env_file.to_str().unwrap(),
+            "exec",
+            "--",
+            "python3",
+            "-c",
+            child,
+        ],
+        &[("waiting for ctrl-c", "\x03")],
+        &[],
+    );
+    assert!(run.stdout.contains("interrupts=1"), "{}", run.stdout);
+    assert_eq!(run.code, 41, "{}", run.stdout);
+}
+
+#[test]
 fn ok_completions_for_every_shell() {
     for shell in ["bash", "zsh", "fish", "powershell"] {
         let run = xtask(&["completions", shell]).run();

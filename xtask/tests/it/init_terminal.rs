@@ -39,14 +39,22 @@ sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os
 
 /// `init --env-file PATH` on a terminal with these answers and extra environment.
 fn init_on_terminal(env_file: &Path, answers: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
+    on_terminal(
+        &["init", "--env-file", env_file.to_str().unwrap()],
+        answers,
+        env,
+    )
+}
+
+/// The xtask with `args` on a pseudo-terminal, as its session leader and foreground process
+/// group: `answers` are typed as their prompts appear; the screen is the run's stdout.
+pub fn on_terminal(args: &[&str], answers: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
     let mut command = Command::new("python3");
     command
         .arg("-c")
         .arg(PTY_DRIVER)
         .arg(env!("CARGO_BIN_EXE_xtask"))
-        .arg("init")
-        .arg("--env-file")
-        .arg(env_file)
+        .args(args)
         .env("PTY_ANSWERS", serde_json::to_string(answers).unwrap())
         .env("TERM", "xterm")
         .env_remove("NO_COLOR")
