@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// From a GoTo Personal Access Token to working GoTo API calls.
 ///
-/// Start with `cargo xtask demo` (no GoTo account needed), then `cargo xtask init`,
-/// fill in .env, and run `cargo xtask token` and `cargo xtask smoke`.
+/// Start with `cargo xtask demo` (no GoTo account needed), then `cargo xtask init` (which asks
+/// for your values on a terminal), and run `cargo xtask token` and `cargo xtask smoke`.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version)]
 pub struct Cli {
@@ -31,7 +31,8 @@ pub enum Command {
     Api(Api),
     /// Show what the env file holds (secrets masked), the token's validity and the hosts in use
     Status(Status),
-    /// Create .env from .env.example (mode 0600, never overwriting) and list the steps to fill it
+    /// Create .env from .env.example (mode 0600, never overwriting); on a terminal, ask for the
+    /// values and prove them, else list the steps to fill it
     Init(Init),
     /// Serve the local GoTo sandbox in the foreground and print the lines to use it
     Sandbox(Sandbox),
