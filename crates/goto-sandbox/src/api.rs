@@ -15,7 +15,7 @@ use crate::UserId;
 use crate::answer::{Answer, collab_error, connect_error, violation};
 use crate::paging::{self, Window};
 use crate::recording::RecordedRequest;
-use crate::routes::{Family, Route, required_scope};
+use crate::routes::{Family, Route, accepted_scopes};
 use crate::seed;
 use crate::state::State;
 use crate::timestamps::parse_rfc3339;
@@ -72,7 +72,7 @@ enum Refusal {
     Malformed,
     Unknown,
     Expired,
-    MissingScope(&'static str),
+    MissingScope(String),
 }
 
 /// The user behind the request's bearer token, or the answer refusing it.
@@ -87,11 +87,20 @@ fn authorize(
         Ok(token) => match state.tokens.get(token) {
             None => Refusal::Unknown,
             Some(issued) if now >= issued.expires_at => Refusal::Expired,
-            Some(issued) => match required_scope(&request.path) {
-                Some(scope) if !issued.scopes.iter().any(|granted| granted == scope) => {
-                    Refusal::MissingScope(scope)
+            Some(issued) => match accepted_scopes(&request.path) {
+                accepted @ [first, ..]
+                    if !accepted
+                        .iter()
+                        .any(|scope| issued.scopes.iter().any(|granted| granted == scope)) =>
+                {
+                    Refusal::MissingScope((*first).to_owned())
                 }
-                _ => return Ok(issued.user),
+                _ => match refused_scope(state, &request.path) {
+                    Some(scope) => {
+                        return Err(insufficient_scope(state, family, &scope));
+                    }
+                    None => return Ok(issued.user),
+                },
             },
         },
     };
@@ -119,11 +128,7 @@ fn authorize(
             "AUTHN_EXPIRED_TOKEN",
             "The access token has expired.".to_owned(),
         ),
-        Refusal::MissingScope(scope) => (
-            403,
-            "AUTHZ_INSUFFICIENT_SCOPE",
-            format!("The access token does not grant the scope {scope}."),
-        ),
+        Refusal::MissingScope(scope) => return Err(insufficient_scope(state, family, &scope)),
     };
     Err(connect_error(
         status,
@@ -132,6 +137,38 @@ fn authorize(
         &message,
         Vec::new(),
     ))
+}
+
+/// The scope a test told the sandbox to refuse on `path` (`Sandbox::refuse_scope`), if any; the
+/// longest matching prefix wins.
+fn refused_scope(state: &State, path: &str) -> Option<String> {
+    state
+        .refused_scopes
+        .iter()
+        .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+        .max_by_key(|(prefix, _)| prefix.len())
+        .map(|(_, scope)| scope.clone())
+}
+
+/// GoTo's 403 for a token without the route's scope, in the route family's envelope, with the
+/// words GoTo uses: `AUTHZ_INSUFFICIENT_SCOPE`, "The access token does not have the required
+/// scope: <scope>".
+///
+/// A token that lacks `collab:` on GoToWebinar or GoToMeeting gets `InvalidToken` instead, the
+/// only failure those APIs were ever seen to send; this answer reaches them only through
+/// `Sandbox::refuse_scope`, in their own `{int_err_code, msg}` envelope.
+fn insufficient_scope(state: &mut State, family: Family, scope: &str) -> Answer {
+    let message = format!("The access token does not have the required scope: {scope}");
+    match family {
+        Family::Collab => collab_error(403, "AUTHZ_INSUFFICIENT_SCOPE", &message),
+        Family::Connect => connect_error(
+            403,
+            state.entropy.reference(),
+            "AUTHZ_INSUFFICIENT_SCOPE",
+            &message,
+            Vec::new(),
+        ),
+    }
 }
 
 /// The token of `Authorization: Bearer <token>`; the scheme is case-insensitive (RFC 7235).

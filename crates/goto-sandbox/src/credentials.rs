@@ -62,20 +62,23 @@ fn owned(scopes: &[&str]) -> Vec<String> {
     scopes.iter().map(|scope| (*scope).to_owned()).collect()
 }
 
-/// The clients described in [`seed`].
+/// The clients described in [`seed`]: every scope of [`seed::ALL_SCOPES`] and
+/// [`seed::ALTERNATIVE_SCOPES`].
 pub(crate) fn seeded_clients() -> Vec<Client> {
+    let mut scopes = owned(seed::ALL_SCOPES);
+    scopes.extend(owned(seed::ALTERNATIVE_SCOPES));
     vec![
         Client {
             id: seed::CLIENT_ID.to_owned(),
             secret: seed::CLIENT_SECRET.to_owned(),
             pat_grant_enabled: true,
-            scopes: owned(seed::ALL_SCOPES),
+            scopes: scopes.clone(),
         },
         Client {
             id: seed::NO_PAT_GRANT_CLIENT_ID.to_owned(),
             secret: seed::NO_PAT_GRANT_CLIENT_SECRET.to_owned(),
             pat_grant_enabled: false,
-            scopes: owned(seed::ALL_SCOPES),
+            scopes,
         },
     ]
 }

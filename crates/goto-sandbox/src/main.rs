@@ -40,6 +40,22 @@ struct Arguments {
     /// Send 429 answers without a Retry-After header.
     #[arg(long)]
     no_retry_after: bool,
+    /// Refuse valid tokens on paths starting with PATH as GoTo does for a missing scope: 403
+    /// AUTHZ_INSUFFICIENT_SCOPE naming SCOPE, whatever the token holds. Repeatable.
+    #[arg(long, value_name = "PATH=SCOPE", value_parser = path_and_scope)]
+    insufficient_scope: Vec<(String, String)>,
+}
+
+/// Splits `PATH=SCOPE`; the path must be absolute and the scope non-empty.
+fn path_and_scope(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((path, scope)) if path.starts_with('/') && !scope.is_empty() => {
+            Ok((path.to_owned(), scope.to_owned()))
+        }
+        _ => Err(format!(
+            "expected PATH=SCOPE such as /users/v1/lines=users.v1.lines.read, got '{text}'"
+        )),
+    }
 }
 
 fn main() -> ExitCode {
@@ -65,6 +81,9 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    for (path, scope) in &arguments.insufficient_scope {
+        sandbox.refuse_scope(path, scope);
+    }
     let base_url = sandbox.base_url();
     let lines = format!(
         "GOTO_AUTH_URL={base_url}\nGOTO_API_URL={base_url}\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\n",

@@ -8,25 +8,28 @@ use crate::recording::RecordedRequest;
 use crate::state::State;
 use crate::{api, drift, oauth};
 
-/// Which scope each API route requires, by path prefix: the sandbox's own authorization table.
+/// Which scopes each API route accepts, by path prefix: the sandbox's own authorization table.
+/// A token needs any one of a route's scopes; the first is the one a refusal names.
 ///
-/// `None` means any valid token will do. That is the case for notification channels, which have
-/// no dedicated scope: GoTo's guide only says to use the same user and token as for the
-/// subscriptions made on the channel. The token endpoint needs no scope and is not listed.
-pub const SCOPES: &[(&str, Option<&str>)] = &[
-    ("/identity/v1/Users/me", Some("identity:scim.me")),
-    ("/admin/rest/v1/me", Some("identity:")),
-    ("/users/v1/lines", Some("users.v1.lines.read")),
-    ("/users/v1/users", Some("users.v1.read")),
-    ("/voice-admin/v1/phone-numbers", Some("voice-admin.v1.read")),
-    ("/voice-admin/v1/extensions", Some("voice-admin.v1.read")),
+/// An empty list means any valid token will do. That is the case for notification channels,
+/// which have no dedicated scope: GoTo's guide only says to use the same user and token as for
+/// the subscriptions made on the channel. Report summaries accept two names because the sources
+/// disagree: two live integrations use `cr.v1.read`, a published summary of GoTo's reference says
+/// `call-events-report.v1.read`. The token endpoint needs no scope and is not listed.
+pub const SCOPES: &[(&str, &[&str])] = &[
+    ("/identity/v1/Users/me", &["identity:scim.me"]),
+    ("/admin/rest/v1/me", &["identity:"]),
+    ("/users/v1/lines", &["users.v1.lines.read"]),
+    ("/users/v1/users", &["users.v1.read"]),
+    ("/voice-admin/v1/phone-numbers", &["voice-admin.v1.read"]),
+    ("/voice-admin/v1/extensions", &["voice-admin.v1.read"]),
     (
         "/call-events-report/v1/report-summaries",
-        Some("cr.v1.read"),
+        &["cr.v1.read", "call-events-report.v1.read"],
     ),
-    ("/notification-channel/v1/channels", None),
-    ("/G2W/rest/v2/organizers/", Some("collab:")),
-    ("/G2M/rest/upcomingMeetings", Some("collab:")),
+    ("/notification-channel/v1/channels", &[]),
+    ("/G2W/rest/v2/organizers/", &["collab:"]),
+    ("/G2M/rest/upcomingMeetings", &["collab:"]),
 ];
 
 /// A path the sandbox serves.
@@ -102,12 +105,13 @@ impl Route {
     }
 }
 
-/// The scope [`SCOPES`] assigns to `path`, or `None` when any valid token will do.
-pub(crate) fn required_scope(path: &str) -> Option<&'static str> {
+/// The scopes [`SCOPES`] accepts on `path`, any one of which will do; empty when any valid
+/// token will do.
+pub(crate) fn accepted_scopes(path: &str) -> &'static [&'static str] {
     SCOPES
         .iter()
         .find(|(prefix, _)| path.starts_with(prefix))
-        .and_then(|(_, scope)| *scope)
+        .map_or(&[], |(_, scopes)| *scopes)
 }
 
 /// The API a path belongs to for rate limiting: its first segment (`users`, `G2W`, `oauth`, …).

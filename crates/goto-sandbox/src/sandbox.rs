@@ -220,6 +220,22 @@ impl Sandbox {
         }
     }
 
+    /// Makes every API route under `path_prefix` refuse valid tokens as GoTo does when a token
+    /// lacks a scope: 403 `AUTHZ_INSUFFICIENT_SCOPE`, "The access token does not have the
+    /// required scope: `scope`", in the route family's error envelope, whatever scopes the token
+    /// holds. Real GoTo sometimes requires a scope the token's list did not suggest; this lets
+    /// tests see that answer end to end. A missing, unknown or expired token is still refused as
+    /// such first. Calling it again for the same prefix replaces the scope.
+    pub fn refuse_scope(&self, path_prefix: &str, scope: &str) {
+        let mut state = lock(&self.state);
+        state
+            .refused_scopes
+            .retain(|(prefix, _)| prefix != path_prefix);
+        state
+            .refused_scopes
+            .push((path_prefix.to_owned(), scope.to_owned()));
+    }
+
     /// Every request received so far, in arrival order, including ones a fault answered.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).log.clone()

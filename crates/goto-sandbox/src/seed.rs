@@ -65,6 +65,11 @@ pub const ALL_SCOPES: &[&str] = &[
     "cr.v1.read",
 ];
 
+/// Scopes a route accepts in place of one of [`ALL_SCOPES`], where sources disagree on GoTo's name:
+/// report summaries accept `call-events-report.v1.read` as well as `cr.v1.read`. The seeded
+/// clients hold them, so a PAT with one of them can be exchanged; the seeded PATs do not.
+pub const ALTERNATIVE_SCOPES: &[&str] = &["call-events-report.v1.read"];
+
 /// The only account: numeric, as GoTo's account keys are.
 pub const ACCOUNT_KEY: &str = "6408928184882201760";
 /// The account's display name.

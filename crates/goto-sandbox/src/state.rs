@@ -36,6 +36,9 @@ pub(crate) struct State {
     pub(crate) retry_after: bool,
     pub(crate) faults: FaultQueue,
     pub(crate) drifting_prefixes: Vec<String>,
+    /// Path prefixes answered 403 insufficient-scope whatever the token holds, with the scope the
+    /// refusal names (see `Sandbox::refuse_scope`).
+    pub(crate) refused_scopes: Vec<(String, String)>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) entropy: Entropy,
 }
@@ -54,6 +57,7 @@ impl State {
             retry_after: options.retry_after,
             faults: FaultQueue::default(),
             drifting_prefixes: Vec::new(),
+            refused_scopes: Vec::new(),
             log: Vec::new(),
             entropy: Entropy::new(),
         }

@@ -565,3 +565,69 @@ fn ok_unknown_query_parameters_are_ignored() {
     );
     assert_eq!(reply.status, 200);
 }
+
+/// Both of GoTo's paging styles, walked as a client walks them, span at least three pages at a
+/// small page size on every list route: GoTo Connect's `nextPageMarker` answered to `pageMarker=`,
+/// GoToWebinar's `page.number`/`page.totalPages` answered to `page=`/`size=`.
+#[test]
+fn ok_every_list_spans_three_pages_in_its_paging_style() {
+    let sandbox = Sandbox::start();
+    let token = admin(&sandbox);
+    let window = format!(
+        "startTime={}&endTime={}",
+        days_from_now(-30),
+        days_from_now(1)
+    );
+    for (path, count) in [
+        (format!("/users/v1/users?{}", account()), seed::USER_COUNT),
+        (
+            format!("/voice-admin/v1/phone-numbers?{}", account()),
+            seed::PHONE_NUMBER_COUNT,
+        ),
+        (
+            format!("/voice-admin/v1/extensions?{}", account()),
+            seed::EXTENSION_COUNT,
+        ),
+        (
+            format!(
+                "/call-events-report/v1/report-summaries?{}&{window}",
+                account()
+            ),
+            seed::CALL_COUNT,
+        ),
+        (
+            // `?` so that the paging parameters can be appended with `&`.
+            "/notification-channel/v1/channels?".to_owned(),
+            seed::ADMIN_CHANNEL_COUNT,
+        ),
+    ] {
+        let (items, pages) = all_pages(&sandbox, &token, &path, 1);
+        assert!(pages >= 3, "{path}: {pages} pages");
+        assert_eq!(items.len(), count, "{path}");
+        let distinct: BTreeSet<String> = items.iter().map(Value::to_string).collect();
+        assert_eq!(distinct.len(), count, "{path}: no record twice");
+    }
+
+    let mut keys = BTreeSet::new();
+    let mut page = 0;
+    loop {
+        let body = get(
+            &sandbox,
+            &webinars_url(seed::ADMIN_USER_KEY, &format!("&page={page}&size=1")),
+            Some(&token),
+        )
+        .json();
+        assert_eq!(body["page"]["number"], page, "{body}");
+        assert_eq!(body["page"]["size"], 1);
+        let total_pages = body["page"]["totalPages"].as_u64().expect("totalPages");
+        assert!(total_pages >= 3, "{body}");
+        for webinar in body["_embedded"]["webinars"].as_array().expect("webinars") {
+            keys.insert(webinar["webinarKey"].to_string());
+        }
+        page += 1;
+        if page >= total_pages {
+            break;
+        }
+    }
+    assert_eq!(keys.len(), seed::ADMIN_WEBINAR_COUNT);
+}

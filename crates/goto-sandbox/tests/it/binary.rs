@@ -150,3 +150,44 @@ fn err_a_taken_port_exits_with_failure() {
         .expect("the binary runs");
     assert!(!status.success());
 }
+
+#[test]
+fn err_insufficient_scope_flag_refuses_its_path_as_goto_does() {
+    let (_running, pairs) = start(&[
+        "--insufficient-scope",
+        "/users/v1/lines=users.v1.lines.read",
+    ]);
+    let token = exchange(&pairs).json()["access_token"]
+        .as_str()
+        .expect("a token")
+        .to_owned();
+    let call = |path: &str| {
+        Reply::from_response(
+            client()
+                .get(format!("{}{path}", value(&pairs, "GOTO_API_URL")))
+                .header("authorization", format!("Bearer {token}"))
+                .send()
+                .expect("the binary's sandbox answers"),
+        )
+    };
+    let refused = call("/users/v1/lines");
+    assert_eq!(refused.status, 403);
+    let body = refused.json();
+    assert_eq!(body["errorCode"], "AUTHZ_INSUFFICIENT_SCOPE");
+    assert_eq!(
+        body["message"],
+        "The access token does not have the required scope: users.v1.lines.read"
+    );
+    assert_eq!(call("/identity/v1/Users/me").status, 200);
+}
+
+#[test]
+fn err_a_malformed_insufficient_scope_flag_is_refused() {
+    let output = Command::new(env!("CARGO_BIN_EXE_goto-sandbox"))
+        .args(["--insufficient-scope", "users.v1.lines.read"])
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("expected PATH=SCOPE"));
+}
