@@ -20,8 +20,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use goto_auth::dotenv::{Written, update_file};
 use goto_auth::keys;
+use goto_auth::{Written, update_file};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -2,12 +2,12 @@
 //! summary of an error answer.
 
 use crate::http::{HttpRequest, HttpResponse};
+use crate::redact::Redactor;
 use crate::secret::AccessToken;
-use crate::token::{excerpt, scrub};
 use crate::url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};
 
 /// The path prefixes served by api.getgo.com (Admin, SCIM identity, GoToWebinar, GoToMeeting);
-/// every other path is a GoTo Connect API on api.goto.com (goto-api.md §5).
+/// every other path is a GoTo Connect API on api.goto.com (GoTo's API reference lists each product under its host).
 const GETGO_PREFIXES: [&str; 4] = ["/admin/", "/identity/", "/G2W/", "/G2M/"];
 
 /// The base URL a path is called on: `GOTO_API_URL` when set, else GoTo's host for that API.
@@ -51,14 +51,15 @@ pub fn api_request(
 }
 
 /// A one-line summary of an error answer: GoTo Connect's `errorCode: message`, GoToWebinar's
-/// `int_err_code: msg`, or a scrubbed excerpt of anything else.
-pub fn error_summary(answer: &HttpResponse) -> String {
+/// `int_err_code: msg`, or an excerpt of anything else; the secrets `redactor` knows are
+/// removed.
+pub fn error_summary(answer: &HttpResponse, redactor: &Redactor) -> String {
     let json: Option<serde_json::Value> = serde_json::from_slice(&answer.body).ok();
     let field = |name: &str| {
         json.as_ref()
             .and_then(|v| v.get(name))
             .and_then(|v| v.as_str())
-            .map(scrub)
+            .map(|text| redactor.redact(text))
     };
     let pairs = [
         ("errorCode", "message"),
@@ -79,7 +80,7 @@ pub fn error_summary(answer: &HttpResponse) -> String {
     if let Some(message) = field("message") {
         return message.chars().take(160).collect();
     }
-    excerpt(&answer.body)
+    redactor.excerpt(&answer.body)
 }
 
 /// Whether an answer says the token itself was refused: a 401 from any API, or GoToWebinar's
@@ -160,20 +161,60 @@ mod tests {
             body: body.as_bytes().to_vec(),
         };
         assert_eq!(
-            error_summary(&answer(
-                r#"{"reference":"x","constraintViolations":[],"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"scope missing"}"#
-            )),
+            error_summary(
+                &answer(
+                    r#"{"reference":"x","constraintViolations":[],"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"scope missing"}"#
+                ),
+                &Redactor::default()
+            ),
             "AUTHZ_INSUFFICIENT_SCOPE: scope missing"
         );
         assert_eq!(
-            error_summary(&answer(
-                r#"{"int_err_code":"InvalidToken","msg":"Invalid token passed"}"#
-            )),
+            error_summary(
+                &answer(r#"{"int_err_code":"InvalidToken","msg":"Invalid token passed"}"#),
+                &Redactor::default()
+            ),
             "InvalidToken: Invalid token passed"
         );
         assert_eq!(
-            error_summary(&answer("not.authenticated")),
+            error_summary(&answer("not.authenticated"), &Redactor::default()),
             "not.authenticated"
+        );
+    }
+
+    /// GoTo's own insufficient-scope answers keep the scope they name; the token is redacted.
+    #[test]
+    fn goto_messages_keep_scope_names_and_lose_the_token() {
+        let token = "eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSJ9.eyJzYyI6ImNyLnYxLnJlYWQifQ.c2ln";
+        let redactor = Redactor::new([token]);
+        let answer = |body: String| HttpResponse {
+            status: 403,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.into_bytes(),
+        };
+        assert_eq!(
+            error_summary(
+                &answer(r#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"The access token does not have the required scope: call-events-report.v1.read"}"#.into()),
+                &redactor
+            ),
+            "AUTHZ_INSUFFICIENT_SCOPE: The access token does not have the required scope: call-events-report.v1.read"
+        );
+        assert_eq!(
+            error_summary(
+                &answer(format!(
+                    r#"{{"int_err_code":"InvalidToken","msg":"Invalid token passed: {token}"}}"#
+                )),
+                &redactor
+            ),
+            "InvalidToken: Invalid token passed: [redacted]"
+        );
+        assert_eq!(
+            error_summary(
+                &answer(r#"{"error":"insufficient_scope","error_description":"notification-channel.v1.read voice-admin.v1.read required"}"#.into()),
+                &redactor
+            ),
+            "insufficient_scope: notification-channel.v1.read voice-admin.v1.read required"
         );
     }
 }

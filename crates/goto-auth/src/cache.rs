@@ -6,34 +6,15 @@
 use std::fmt;
 use std::time::{Duration, SystemTime};
 
+use crate::config::{Config, Sources};
+use crate::keys;
 use crate::secret::{AccessToken, PersonalAccessToken};
+use crate::token::{Scopes, Token, parse_instant};
 use crate::url::BaseUrl;
 
 /// A stored token is reused only while it stays valid for at least this long, so a command
 /// that starts with it does not see it expire halfway (the same promise `az` makes).
 pub const REUSE_MARGIN: Duration = Duration::from_secs(5 * 60);
-
-/// A token as the env file stores it.
-#[derive(Debug, Clone)]
-pub struct CachedToken {
-    /// The access token.
-    pub access_token: AccessToken,
-    /// When it expires; `None` when the file's value is missing or unreadable.
-    pub expires_at: Option<SystemTime>,
-    /// The granted scopes, space separated.
-    pub scope: String,
-    /// The token owner's email.
-    pub principal: String,
-    /// The fingerprint of what it was minted for.
-    pub minted_for: Option<String>,
-}
-
-impl CachedToken {
-    /// Whether the token is still valid at `now` (with no margin), for `status`.
-    pub fn is_valid_at(&self, now: SystemTime) -> bool {
-        self.expires_at.is_some_and(|at| at > now)
-    }
-}
 
 /// A short one-way fingerprint of the client id, PAT and token host a token was minted for, so
 /// that a new PAT or client is never served the old one's token. It is a truncated SHA-256:
@@ -60,6 +41,11 @@ impl Fingerprint {
             .map(|byte| format!("{byte:02x}"))
             .collect();
         Fingerprint(format!("v1-{hex}"))
+    }
+
+    /// The fingerprint of the configuration the exchange uses.
+    pub fn of_config(config: &Config) -> Fingerprint {
+        Fingerprint::of(&config.client_id, &config.pat, &config.auth_url)
     }
 
     /// The text stored in `GOTO_TOKEN_MINTED_FOR`.
@@ -107,24 +93,18 @@ impl fmt::Display for ExchangeReason {
 }
 
 /// Reuse or exchange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Decision {
     /// Hand out the stored token; no request.
-    Reuse,
+    Reuse(Token),
     /// Exchange the PAT, for this reason.
     Exchange(ExchangeReason),
 }
 
-impl Decision {
-    /// Whether the stored token is reused.
-    pub fn is_reuse(self) -> bool {
-        self == Decision::Reuse
-    }
-}
-
-/// Decides whether the stored token may be reused at `now`.
+/// Decides whether the token stored in the env file (token keys are read from the file alone)
+/// may be reused at `now`, and reads it back if so.
 pub fn decide(
-    cached: Option<&CachedToken>,
+    sources: &Sources,
     fingerprint: &Fingerprint,
     now: SystemTime,
     force: bool,
@@ -132,19 +112,30 @@ pub fn decide(
     if force {
         return Decision::Exchange(ExchangeReason::Forced);
     }
-    let Some(cached) = cached else {
+    let Some(access_token) = sources.file_value(keys::ACCESS_TOKEN) else {
         return Decision::Exchange(ExchangeReason::NoToken);
     };
-    if cached.minted_for.as_deref() != Some(fingerprint.as_str()) {
+    if sources.file_value(keys::TOKEN_MINTED_FOR) != Some(fingerprint.as_str()) {
         return Decision::Exchange(ExchangeReason::OtherCredentials);
     }
-    let Some(expires_at) = cached.expires_at else {
+    let Some(expires_at) = sources
+        .file_value(keys::ACCESS_TOKEN_EXPIRES_AT)
+        .and_then(parse_instant)
+    else {
         return Decision::Exchange(ExchangeReason::UnknownExpiry);
     };
     if expires_at < now + REUSE_MARGIN {
         return Decision::Exchange(ExchangeReason::Expiring);
     }
-    Decision::Reuse
+    Decision::Reuse(Token {
+        access_token: AccessToken::new(access_token),
+        expires_at,
+        scopes: Scopes::parse(sources.file_value(keys::TOKEN_SCOPE).unwrap_or_default()),
+        principal: sources
+            .file_value(keys::TOKEN_PRINCIPAL)
+            .unwrap_or_default()
+            .to_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -156,42 +147,70 @@ mod tests {
         Fingerprint::of("client", &PersonalAccessToken::new(pat), &url)
     }
 
-    fn cached(expires_in: Option<u64>, minted_for: &Fingerprint, now: SystemTime) -> CachedToken {
-        CachedToken {
-            access_token: AccessToken::new("t"),
-            expires_at: expires_in.map(|secs| now + Duration::from_secs(secs)),
-            scope: "identity:scim.me collab:".into(),
-            principal: "a@example.test".into(),
-            minted_for: Some(minted_for.as_str().to_owned()),
+    fn stored(expires_in: Option<u64>, minted_for: &Fingerprint, now: SystemTime) -> Sources {
+        let mut file = vec![
+            ("GOTO_ACCESS_TOKEN".to_owned(), "t".to_owned()),
+            (
+                "GOTO_TOKEN_SCOPE".to_owned(),
+                "identity:scim.me collab:".to_owned(),
+            ),
+            (
+                "GOTO_TOKEN_PRINCIPAL".to_owned(),
+                "a@example.test".to_owned(),
+            ),
+            (
+                "GOTO_TOKEN_MINTED_FOR".to_owned(),
+                minted_for.as_str().to_owned(),
+            ),
+        ];
+        if let Some(secs) = expires_in {
+            let at = crate::token::format_instant(now + Duration::from_secs(secs));
+            file.push(("GOTO_ACCESS_TOKEN_EXPIRES_AT".to_owned(), at));
+        }
+        Sources::new(std::path::Path::new(".env"), file, |_| None)
+    }
+
+    /// The decision, with a reused token reduced to what the tests compare.
+    fn reason(decision: Decision) -> Option<ExchangeReason> {
+        match decision {
+            Decision::Reuse(token) => {
+                assert_eq!(token.access_token.expose_secret(), "t");
+                assert!(token.scopes.contains("collab:"));
+                assert_eq!(token.principal, "a@example.test");
+                None
+            }
+            Decision::Exchange(reason) => Some(reason),
         }
     }
 
     #[test]
     fn reuse_needs_same_credentials_and_five_minutes() {
-        let now = SystemTime::now();
+        // Whole seconds, as the env file stores instants.
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let mine = fingerprint("pat-1");
-        let decide_for = |token: &CachedToken| decide(Some(token), &mine, now, false);
-        assert_eq!(decide_for(&cached(Some(3600), &mine, now)), Decision::Reuse);
-        assert_eq!(decide_for(&cached(Some(301), &mine, now)), Decision::Reuse);
+        let decide_for = |sources: &Sources| reason(decide(sources, &mine, now, false));
+        assert_eq!(decide_for(&stored(Some(3600), &mine, now)), None);
+        assert_eq!(decide_for(&stored(Some(301), &mine, now)), None);
         assert_eq!(
-            decide_for(&cached(Some(299), &mine, now)),
-            Decision::Exchange(ExchangeReason::Expiring)
+            decide_for(&stored(Some(299), &mine, now)),
+            Some(ExchangeReason::Expiring)
         );
         assert_eq!(
-            decide_for(&cached(None, &mine, now)),
-            Decision::Exchange(ExchangeReason::UnknownExpiry)
+            decide_for(&stored(None, &mine, now)),
+            Some(ExchangeReason::UnknownExpiry)
         );
         assert_eq!(
-            decide_for(&cached(Some(3600), &fingerprint("pat-2"), now)),
-            Decision::Exchange(ExchangeReason::OtherCredentials)
+            decide_for(&stored(Some(3600), &fingerprint("pat-2"), now)),
+            Some(ExchangeReason::OtherCredentials)
         );
         assert_eq!(
-            decide(Some(&cached(Some(3600), &mine, now)), &mine, now, true),
-            Decision::Exchange(ExchangeReason::Forced)
+            reason(decide(&stored(Some(3600), &mine, now), &mine, now, true)),
+            Some(ExchangeReason::Forced)
         );
+        let empty = Sources::new(std::path::Path::new(".env"), Vec::new(), |_| None);
         assert_eq!(
-            decide(None, &mine, now, false),
-            Decision::Exchange(ExchangeReason::NoToken)
+            reason(decide(&empty, &mine, now, false)),
+            Some(ExchangeReason::NoToken)
         );
     }
 

@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cache::{CachedToken, Fingerprint};
 use crate::error::{ConfigError, UrlError};
 use crate::keys;
-use crate::secret::{AccessToken, ClientSecret, PersonalAccessToken};
+use crate::redact::Redactor;
+use crate::secret::{ClientSecret, PersonalAccessToken};
 use crate::url::{BaseUrl, DEFAULT_AUTH_URL};
 
 /// Where a user-supplied value came from, so `status` can say it.
@@ -140,30 +140,6 @@ impl Sources {
             auth_url,
         })
     }
-
-    /// The token stored in the file by an earlier `token` run, if the file holds one.
-    ///
-    /// Token keys are read from the file alone. A missing or unreadable expiry yields a token
-    /// with no expiry, which is never reused.
-    pub fn cached_token(&self) -> Option<CachedToken> {
-        let access_token = AccessToken::new(self.file_value(keys::ACCESS_TOKEN)?);
-        let expires_at = self
-            .file_value(keys::ACCESS_TOKEN_EXPIRES_AT)
-            .and_then(|text| humantime::parse_rfc3339_weak(text).ok());
-        Some(CachedToken {
-            access_token,
-            expires_at,
-            scope: self
-                .file_value(keys::TOKEN_SCOPE)
-                .unwrap_or_default()
-                .to_owned(),
-            principal: self
-                .file_value(keys::TOKEN_PRINCIPAL)
-                .unwrap_or_default()
-                .to_owned(),
-            minted_for: self.file_value(keys::TOKEN_MINTED_FOR).map(str::to_owned),
-        })
-    }
 }
 
 /// What the token exchange needs.
@@ -192,9 +168,10 @@ impl Config {
         }
     }
 
-    /// The fingerprint a token minted with this configuration carries.
-    pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(&self.client_id, &self.pat, &self.auth_url)
+    /// A redactor for the credentials this configuration sends, for every message built
+    /// from a server's answer to them.
+    pub fn redactor(&self) -> Redactor {
+        Redactor::new([self.client_secret.expose_secret(), self.pat.expose_secret()])
     }
 }
 
@@ -229,10 +206,7 @@ mod tests {
             sources.user_value("GOTO_PAT"),
             Some(("from-env", Origin::Environment))
         );
-        assert_eq!(
-            sources.cached_token().unwrap().access_token.expose_secret(),
-            "file-token"
-        );
+        assert_eq!(sources.file_value("GOTO_ACCESS_TOKEN"), Some("file-token"));
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Typed errors. Each message says what went wrong and what to do, in the terms of GoTo's guide,
-//! and none of them can hold a secret: they carry key names, hosts, statuses and scrubbed
-//! excerpts, never values read from the env file.
+//! and none of them can hold a secret: they carry key names, hosts, statuses and excerpts built
+//! through a [`crate::Redactor`], never values read from the env file.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use crate::dotenv::EnvFileError;
+use crate::dotenv::EnvFileError;
 use crate::keys;
 
 /// A URL in the configuration cannot be used.
@@ -195,7 +195,7 @@ pub enum ExchangeError {
         status: u16,
         /// The OAuth error code.
         code: OAuthErrorCode,
-        /// `error_description`, scrubbed of anything token-shaped.
+        /// `error_description`, with every known secret redacted.
         description: Option<String>,
     },
     /// The URL is GoTo's decommissioned token path, which only answers "no longer valid".
@@ -263,54 +263,6 @@ pub enum ExchangeError {
     /// No usable answer at all.
     #[error(transparent)]
     Transport(#[from] TransportError),
-}
-
-impl ExchangeError {
-    /// The same error with `secrets` redacted from every text that came from the server.
-    pub fn without_secrets(self, secrets: &[&str]) -> ExchangeError {
-        let clean = |text: String| crate::token::redact_secrets(&text, secrets);
-        match self {
-            ExchangeError::OAuth {
-                status,
-                code,
-                description,
-            } => ExchangeError::OAuth {
-                status,
-                code,
-                description: description.map(clean),
-            },
-            ExchangeError::NotJson {
-                status,
-                url,
-                content_type,
-                excerpt,
-            } => ExchangeError::NotJson {
-                status,
-                url,
-                content_type,
-                excerpt: clean(excerpt),
-            },
-            ExchangeError::Malformed {
-                status,
-                url,
-                problem,
-            } => ExchangeError::Malformed {
-                status,
-                url,
-                problem: clean(problem),
-            },
-            ExchangeError::Status {
-                status,
-                url,
-                excerpt,
-            } => ExchangeError::Status {
-                status,
-                url,
-                excerpt: excerpt.map(clean),
-            },
-            other => other,
-        }
-    }
 }
 
 /// A `Retry-After` value as a person reads it: seconds get their unit, a date stays a date.

@@ -1,25 +1,46 @@
-//! The core of the workspace: configuration, secrets, the PAT exchange, the token cache and the
-//! lossless `.env` editor.
+//! The core of the workspace: configuration, secrets, the PAT exchange, the token cache, the
+//! authenticated call and the lossless `.env` editor.
 //!
 //! This crate never prints and never reads the process environment on its own: the caller hands
-//! it what it needs ([`config::Sources::new`] takes an environment lookup), so the xtask alone
-//! decides what a user sees. Secrets live in the types of [`secret`], which have no `Display`.
+//! it what it needs ([`Sources::new`] takes an environment lookup, a [`Session`] tells its
+//! [`Notices`] what happens), so the caller alone decides what a user sees. Secrets live in the
+//! secret types ([`ClientSecret`], [`PersonalAccessToken`], [`AccessToken`]), which have no
+//! `Display`, and every text built from a server's answer goes through a [`Redactor`].
 //!
-//! The flow of `cargo xtask token`:
-//! [`dotenv::read_file`] → [`config::Sources`] → [`cache::decide`] → [`token::exchange`]
-//! (built by [`token::token_request`], sent by [`http::HttpClient`], read by
-//! [`token::parse_token_response`]) → [`dotenv::update_file`].
+//! The flow of `cargo xtask token`: [`read_file`] → [`Sources`] → [`Session::token`], which
+//! makes the cache decision and, when it says so, the exchange ([`token_request`], sent by an
+//! [`HttpClient`], read by [`parse_token_response`]) and writes the token with [`update_file`].
+//! [`Session::call`] is one authenticated API call with that token.
 
 #![warn(missing_docs)]
 
-pub mod api;
-pub mod cache;
-pub mod config;
-pub mod dotenv;
-pub mod error;
-pub mod http;
+mod api;
+mod cache;
+mod config;
+mod dotenv;
+mod error;
+mod exchange;
+mod http;
 pub mod keys;
+mod redact;
 pub mod retry;
-pub mod secret;
-pub mod token;
-pub mod url;
+mod secret;
+mod session;
+mod token;
+mod url;
+
+pub use api::{api_request, base_for, error_summary, is_token_rejection};
+pub use cache::{Decision, ExchangeReason, Fingerprint, REUSE_MARGIN, decide};
+pub use config::{Config, Origin, Sources};
+pub use dotenv::{
+    EditError, EnvFileError, ParseHint, UnportableValue, Written, edit, read_file, render_value,
+    update_file,
+};
+pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
+pub use exchange::{exchange, parse_token_response, token_request};
+pub use http::{HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, RetryNotice};
+pub use redact::Redactor;
+pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
+pub use session::{Answer, CallError, Notices, Pace, Provenance, Session, SessionError};
+pub use token::{Scopes, Token, format_instant, parse_instant};
+pub use url::{BaseUrl, DEFAULT_AUTH_URL, GETGO_API_URL, GOTO_CONNECT_API_URL};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use goto_auth::dotenv::{
+use goto_auth::{
     EditError, EnvFileError, ParseHint, UnportableValue, Written, edit, read_file, render_value,
     update_file,
 };

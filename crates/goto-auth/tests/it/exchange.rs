@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use goto_auth::config::Config;
-use goto_auth::error::{ExchangeError, OAuthErrorCode, TransportError};
-use goto_auth::http::{HttpClient, Reach};
-use goto_auth::secret::{ClientSecret, PersonalAccessToken};
-use goto_auth::token::exchange;
-use goto_auth::url::BaseUrl;
+use goto_auth::BaseUrl;
+use goto_auth::Config;
+use goto_auth::exchange;
+use goto_auth::{ClientSecret, PersonalAccessToken};
+use goto_auth::{ExchangeError, OAuthErrorCode, TransportError};
+use goto_auth::{HttpClient, Reach};
 use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
 
 fn config(sandbox: &Sandbox, pat: &str) -> Config {
@@ -46,7 +46,7 @@ fn ok_the_seeded_pat_gets_a_bearer_token_with_its_scopes() {
     let token = exchange(&client(5), &config(&sandbox, seed::PAT), |_| {}).unwrap();
     assert_eq!(token.principal, seed::ADMIN_EMAIL);
     for scope in seed::ALL_SCOPES {
-        assert!(token.scope.split(' ').any(|s| s == *scope), "{scope}");
+        assert!(token.scopes.contains(scope), "{scope}");
     }
     assert!(token.access_token.expose_secret().starts_with("eyJ"));
 }

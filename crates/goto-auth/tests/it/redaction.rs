@@ -11,14 +11,14 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
-use goto_auth::api::api_request;
-use goto_auth::config::Sources;
-use goto_auth::dotenv::{read_file, update_file};
-use goto_auth::error::{ExchangeError, TransportError};
-use goto_auth::http::{HttpClient, HttpResponse, Reach};
-use goto_auth::secret::{AccessToken, ClientSecret, PersonalAccessToken};
-use goto_auth::token::{exchange, parse_token_response, token_request};
-use goto_auth::url::BaseUrl;
+use goto_auth::BaseUrl;
+use goto_auth::api_request;
+use goto_auth::{AccessToken, ClientSecret, PersonalAccessToken};
+use goto_auth::{Decision, Fingerprint, Sources, decide};
+use goto_auth::{ExchangeError, TransportError};
+use goto_auth::{HttpClient, HttpResponse, Reach};
+use goto_auth::{exchange, parse_token_response, token_request};
+use goto_auth::{read_file, update_file};
 use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
 
 /// A JWT-shaped token that injected answers carry, as a server might echo one.
@@ -97,6 +97,16 @@ fn sources(sandbox: &Sandbox, stored_token: &str) -> Sources {
             "GOTO_TOKEN_PRINCIPAL".to_owned(),
             seed::ADMIN_EMAIL.to_owned(),
         ),
+        (
+            "GOTO_TOKEN_MINTED_FOR".to_owned(),
+            Fingerprint::of(
+                seed::CLIENT_ID,
+                &PersonalAccessToken::new(seed::PAT),
+                &BaseUrl::parse("GOTO_AUTH_URL", &sandbox.base_url()).unwrap(),
+            )
+            .as_str()
+            .to_owned(),
+        ),
     ];
     Sources::new(Path::new(".env"), file, |key| match key {
         "GOTO_CLIENT_SECRET" => Some(seed::CLIENT_SECRET.to_owned()),
@@ -128,7 +138,14 @@ fn ok_configuration_and_token_types_are_redacted() {
     let minted = sandbox.mint_token(seed::PAT);
     let sources = sources(&sandbox, &minted);
     let config = sources.config().unwrap();
-    let cached = sources.cached_token().unwrap();
+    let Decision::Reuse(cached) = decide(
+        &sources,
+        &Fingerprint::of_config(&config),
+        SystemTime::now(),
+        false,
+    ) else {
+        panic!("the stored token is reused");
+    };
     let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let token = exchange(&client, &config, |_| {}).unwrap();
     let fresh = token.access_token.expose_secret().to_owned();
@@ -138,11 +155,14 @@ fn ok_configuration_and_token_types_are_redacted() {
         ("Sources", format!("{sources:#?}")),
         ("Config", format!("{config:?}")),
         ("Config (pretty)", format!("{config:#?}")),
-        ("CachedToken", format!("{cached:?}")),
+        ("stored Token", format!("{cached:?}")),
         ("Token", format!("{token:?}")),
         ("Token (pretty)", format!("{token:#?}")),
         ("HttpClient", format!("{client:?}")),
-        ("Fingerprint", format!("{:?}", config.fingerprint())),
+        (
+            "Fingerprint",
+            format!("{:?}", Fingerprint::of_config(&config)),
+        ),
     ] {
         assert_redacted(what, &text, &tokens);
     }
@@ -162,7 +182,8 @@ fn ok_requests_and_answers_hide_headers_and_bodies() {
     let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let answer = client.send(&request).unwrap();
     assert_eq!(answer.status, 200);
-    let token = parse_token_response(&answer, &request.url, SystemTime::now()).unwrap();
+    let token =
+        parse_token_response(&answer, &request.url, SystemTime::now(), &config.redactor()).unwrap();
     let minted = token.access_token.expose_secret();
 
     let base = BaseUrl::parse("GOTO_API_URL", &sandbox.base_url()).unwrap();
@@ -237,7 +258,7 @@ fn ok_every_exchange_error_is_redacted() {
     // exchange knows it sent it).
     let echo = format!("{} {} {ECHOED_TOKEN}", seed::PAT, seed::CLIENT_SECRET);
     let mut errors: Vec<(&str, ExchangeError)> = Vec::new();
-    let mut run = |what, config: &goto_auth::config::Config| {
+    let mut run = |what, config: &goto_auth::Config| {
         let error = exchange(&client, config, |_| {}).expect_err(what);
         errors.push((what, error));
     };

@@ -1,5 +1,6 @@
 use super::*;
 use crate::secret::{ClientSecret, PersonalAccessToken};
+use crate::token::format_instant;
 use crate::url::BaseUrl;
 
 fn config() -> Config {
@@ -25,6 +26,7 @@ fn parse(status: u16, body: &str) -> Result<Token, ExchangeError> {
         &answer(status, "application/json", body),
         "https://auth/oauth/token",
         SystemTime::UNIX_EPOCH,
+        &Redactor::default(),
     )
 }
 
@@ -67,7 +69,7 @@ fn parses_the_live_answer_with_loa_and_any_case_bearer() {
     .unwrap();
     assert_eq!(token.access_token.expose_secret(), "eyJ.x.y");
     assert_eq!(format_instant(token.expires_at), "1970-01-01T01:00:00Z");
-    assert_eq!(token.scope, "identity:scim.me collab:");
+    assert_eq!(token.scopes.to_string(), "identity:scim.me collab:");
     assert_eq!(token.principal, "a@example.test");
 }
 
@@ -133,6 +135,7 @@ fn html_answers_show_status_and_a_clean_excerpt() {
         ),
         "https://auth/oauth/token",
         SystemTime::UNIX_EPOCH,
+        &Redactor::default(),
     )
     .unwrap_err();
     let message = error.to_string();
@@ -149,37 +152,5 @@ fn the_decommissioned_host_is_recognised() {
     assert!(
         message.contains("authentication.logmeininc.com"),
         "{message}"
-    );
-}
-
-#[test]
-fn scrub_hides_token_shaped_runs() {
-    assert_eq!(
-        scrub("bad token eyJraWQiOiJvYXV0aHYyLmxtaS5jb20uMDIxOSJ9.e30.sig here"),
-        "bad token [redacted] here"
-    );
-    assert_eq!(scrub("client not found"), "client not found");
-    assert_eq!(
-        scrub("see https://developer.goto.com/guides/Authentication/x"),
-        "see https://developer.goto.com/guides/Authentication/x"
-    );
-    assert_eq!(
-        scrub("GET /call-events-report/v1/report-summaries failed"),
-        "GET /call-events-report/v1/report-summaries failed"
-    );
-    assert_eq!(
-        scrub("see https://auth.example.test/k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U now"),
-        "see https:[redacted] now"
-    );
-    assert_eq!(
-        scrub("pat pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A= revoked"),
-        "pat [redacted] revoked"
-    );
-    assert_eq!(
-        redact_secrets(
-            "client 1Ae6pWzpF1qH6Yyt+w= unknown",
-            &["1Ae6pWzpF1qH6Yyt+w="]
-        ),
-        "client [redacted] unknown"
     );
 }
