@@ -13,7 +13,7 @@ impl flags::Demo {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let ui = &ctx.ui;
         ui.line(&ui.paint(Style::Bold, "1. Starting a local GoTo sandbox"));
-        let sandbox = RunningSandbox::start(self.latency)?;
+        let sandbox = RunningSandbox::start(&ctx.environment.cargo, self.latency)?;
         let dir = tempfile::tempdir().context("could not create a temporary directory")?;
         let env_file = dir.path().join(".env");
         let updates: Vec<(&str, &str)> = sandbox
@@ -21,7 +21,7 @@ impl flags::Demo {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        goto_auth::dotenv::update_file(&env_file, &updates)
+        goto_auth::update_file(&env_file, &updates)
             .context("could not write the demo's env file")?;
         if let Some((_, url)) = sandbox.lines.iter().find(|(k, _)| k == "GOTO_AUTH_URL") {
             ui.success(&format!(
@@ -32,7 +32,7 @@ impl flags::Demo {
         let demo = Context {
             env_file,
             ui: ctx.ui,
-            process_env: false,
+            environment: ctx.environment.without_credentials(),
         };
         let http = flags::HttpOptions { timeout: 30 };
         for title in [

@@ -30,9 +30,8 @@ const POLL: Duration = Duration::from_millis(10);
 
 impl flags::Exec {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
-        let ui = &ctx.ui;
         let session = ctx.session(Duration::from_secs(self.http.timeout))?;
-        let token = session.token(false, ui)?;
+        let (token, _) = session.token(false)?;
         let api_url = session.sources().api_url()?;
         let (program, args) = self
             .command

@@ -12,33 +12,30 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use goto_auth::keys;
 
+use crate::environment::Environment;
 use crate::report::UsageError;
-use crate::session::Obtained;
 use crate::ui;
 
 /// The variable the runner sets to the path of the step's environment file.
-const GITHUB_ENV: &str = "GITHUB_ENV";
+pub const GITHUB_ENV: &str = "GITHUB_ENV";
 
 /// The file `$GITHUB_ENV` names. Asked before any exchange, so that a run outside Actions
 /// fails at once (exit 2) instead of minting a token it cannot hand on.
-pub fn env_file() -> anyhow::Result<PathBuf> {
-    std::env::var_os(GITHUB_ENV)
-        .filter(|value| !value.is_empty())
-        .map(PathBuf::from)
-        .ok_or_else(|| {
-            UsageError(format!(
-                "--github-env writes to the file ${GITHUB_ENV} names, and {GITHUB_ENV} is not set: \
+pub fn env_file(environment: &Environment) -> anyhow::Result<PathBuf> {
+    environment.github_env.clone().ok_or_else(|| {
+        UsageError(format!(
+            "--github-env writes to the file ${GITHUB_ENV} names, and {GITHUB_ENV} is not set: \
                  GitHub Actions sets it in every step; elsewhere use --print, --header or `exec`"
-            ))
-            .into()
-        })
+        ))
+        .into()
+    })
 }
 
 /// Prints the mask command, then appends the token and its expiry to `path` (`$GITHUB_ENV`).
-pub fn export_token(path: &Path, token: &Obtained) -> anyhow::Result<()> {
+pub fn export_token(path: &Path, token: &goto_auth::Token) -> anyhow::Result<()> {
     let secret = token.access_token.expose_secret();
     ui::stdout(&mask_command(secret))?;
-    let expires_at = goto_auth::token::format_instant(token.expires_at);
+    let expires_at = goto_auth::format_instant(token.expires_at);
     let mut text = env_entry(keys::ACCESS_TOKEN, secret);
     text.push_str(&env_entry(keys::ACCESS_TOKEN_EXPIRES_AT, &expires_at));
     // Append, as the runner expects: earlier steps' lines in the file stay.

@@ -6,6 +6,7 @@
 mod api;
 mod completions;
 mod demo;
+mod environment;
 mod exec;
 mod flags;
 mod github;
@@ -14,7 +15,6 @@ mod init_terminal;
 mod paginate;
 mod report;
 mod sandbox;
-mod session;
 mod smoke;
 mod status;
 mod token;
@@ -22,28 +22,32 @@ mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{CommandFactory, Parser};
+use goto_auth::{EnvFileError, Session, Sources};
 
+use crate::environment::Environment;
 use crate::flags::{Cli, Command};
+use crate::report::UsageError;
 use crate::ui::Ui;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let ui = Ui::for_stderr();
+    let environment = Environment::capture();
+    let ui = Ui::new(&environment);
     let env_file = cli.env_file.unwrap_or_else(|| project_root().join(".env"));
     let Some(command) = cli.command else {
         // `cargo xtask` alone is a question, not a mistake: answer it with the help.
         Cli::command().print_long_help().ok();
         return ExitCode::SUCCESS;
     };
-    report::quiet_panics();
     let ctx = Context {
         env_file,
         ui,
-        process_env: true,
+        environment,
     };
-    let result = std::panic::catch_unwind(|| match command {
+    let result = match command {
         Command::Token(cmd) => cmd.run(&ctx),
         Command::Smoke(cmd) => cmd.run(&ctx),
         Command::Api(cmd) => cmd.run(&ctx),
@@ -53,35 +57,50 @@ fn main() -> ExitCode {
         Command::Demo(cmd) => cmd.run(&ctx),
         Command::Exec(cmd) => cmd.run(&ctx),
         Command::Completions(cmd) => cmd.run(&ctx),
-    });
+    };
     report::finish(result, &ui)
 }
 
-/// What every subcommand gets: the env file, the terminal, and whether the process environment
-/// may override the env file (`demo` says no, so a user's exported credentials cannot leak into
-/// the sandbox run).
+/// What every subcommand gets: the env file, the terminal, and the process environment as read
+/// at start (`demo` hands its steps one without the user's keys, so exported credentials cannot
+/// leak into the sandbox run).
 pub(crate) struct Context {
     pub env_file: PathBuf,
     pub ui: Ui,
-    pub process_env: bool,
+    pub environment: Environment,
 }
 
 impl Context {
-    /// Opens the env file for a command that talks to GoTo.
-    pub fn session(&self, timeout: std::time::Duration) -> anyhow::Result<session::Session> {
-        session::Session::open(&self.env_file, timeout, self.process_env)
+    /// What the env file and the environment say, for a command that reads them.
+    ///
+    /// A missing file is fine when the environment supplies every key the exchange needs (CI);
+    /// the token is then written to a new file.
+    pub fn sources(&self) -> anyhow::Result<Sources> {
+        let entries = match goto_auth::read_file(&self.env_file) {
+            Ok(entries) => entries,
+            Err(EnvFileError::NotFound { .. }) if self.environment.has_credentials() => Vec::new(),
+            Err(error @ EnvFileError::NotFound { .. }) => {
+                return Err(UsageError(format!(
+                    "{error}: run `cargo xtask init` to create it from .env.example (or set \
+                     GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_PAT in the environment)"
+                ))
+                .into());
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(self.sources_from(entries))
     }
 
-    /// The environment lookup the configuration may use.
-    pub fn env_lookup(&self) -> impl Fn(&str) -> Option<String> + use<> {
-        let enabled = self.process_env;
-        move |key| {
-            if enabled {
-                std::env::var(key).ok()
-            } else {
-                None
-            }
-        }
+    /// The env file's `entries` merged with the environment's user keys.
+    pub fn sources_from(&self, entries: Vec<(String, String)>) -> Sources {
+        Sources::new(&self.env_file, entries, |key| {
+            self.environment.user_value(key)
+        })
+    }
+
+    /// A session for a command that talks to GoTo; its notices go to the terminal.
+    pub fn session(&self, timeout: Duration) -> anyhow::Result<Session<'_>> {
+        Ok(Session::new(self.sources()?, timeout, &self.ui))
     }
 }
 

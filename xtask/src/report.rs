@@ -2,14 +2,12 @@
 //!
 //! 0: success. 1: the exchange or a call failed. 2: bad usage or configuration (a missing file
 //! or key, an unreadable file, an unusable URL). `exec` passes its command's code on, and uses
-//! the shell's 127 and 126 when the command cannot be started. No panic reaches the user as a
-//! panic.
+//! the shell's 127 and 126 when the command cannot be started. A panic is a bug: it is not
+//! caught, so Rust prints its message and location and the process exits with 101.
 
-use std::any::Any;
 use std::process::ExitCode;
 
-use goto_auth::dotenv::EnvFileError;
-use goto_auth::error::{ConfigError, UrlError};
+use goto_auth::{CallError, ConfigError, EnvFileError, SessionError, UrlError};
 
 use crate::ui::Ui;
 
@@ -77,24 +75,17 @@ impl SpawnFailed {
 }
 
 /// Turns a subcommand's result into the process's exit code, printing the error chain.
-pub fn finish(result: std::thread::Result<anyhow::Result<()>>, ui: &Ui) -> ExitCode {
+pub fn finish(result: anyhow::Result<()>, ui: &Ui) -> ExitCode {
     match result {
-        Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(error)) if error.is::<ChildExit>() => ExitCode::from(
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<ChildExit>() => ExitCode::from(
             error
                 .downcast_ref::<ChildExit>()
                 .map_or(FAILURE, |exit| exit.0),
         ),
-        Ok(Err(error)) => {
+        Err(error) => {
             ui.error(&format!("{error:#}"));
             ExitCode::from(exit_code(&error))
-        }
-        Err(panic) => {
-            ui.error(&format!(
-                "internal error ({}); this is a bug in the xtask, please report it with the command you ran",
-                panic_message(&*panic)
-            ));
-            ExitCode::from(FAILURE)
         }
     }
 }
@@ -112,6 +103,12 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             || cause.is::<ConfigError>()
             || cause.is::<UrlError>()
             || cause
+                .downcast_ref::<SessionError>()
+                .is_some_and(SessionError::is_configuration)
+            || cause.downcast_ref::<CallError>().is_some_and(
+                |call| matches!(call, CallError::Session(session) if session.is_configuration()),
+            )
+            || cause
                 .downcast_ref::<EnvFileError>()
                 .is_some_and(is_unreadable)
     });
@@ -128,18 +125,4 @@ fn is_unreadable(error: &EnvFileError) -> bool {
             | EnvFileError::NotUtf8 { .. }
             | EnvFileError::Parse { .. }
     )
-}
-
-/// Silences the default panic output: `finish` reports a panic in one line instead, and the
-/// snapshot comparisons of `smoke` panic by design.
-pub fn quiet_panics() {
-    std::panic::set_hook(Box::new(|_| {}));
-}
-
-fn panic_message(panic: &(dyn Any + Send)) -> &str {
-    panic
-        .downcast_ref::<&str>()
-        .copied()
-        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
-        .unwrap_or("no message")
 }

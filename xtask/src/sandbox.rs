@@ -14,7 +14,7 @@ use crate::flags;
 
 impl flags::Sandbox {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
-        let binary = build_sandbox()?;
+        let binary = build_sandbox(&ctx.environment.cargo)?;
         ctx.ui.line("Paste these lines into an env file (or `export` them), then run `cargo xtask token` and `cargo xtask smoke`. Ctrl-C stops the sandbox.");
         let (port, latency) = (self.port.to_string(), self.latency.to_string());
         let status = Command::new(binary)
@@ -27,10 +27,9 @@ impl flags::Sandbox {
 }
 
 /// Builds the sandbox binary and returns its path, from cargo's own report of what it built.
-pub fn build_sandbox() -> anyhow::Result<PathBuf> {
+pub fn build_sandbox(cargo: &str) -> anyhow::Result<PathBuf> {
     let sh = Shell::new()?;
     sh.change_dir(crate::project_root());
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let messages = cmd!(
         sh,
         "{cargo} build --quiet --package goto-sandbox --bin goto-sandbox --message-format=json"
@@ -55,8 +54,8 @@ pub struct RunningSandbox {
 
 impl RunningSandbox {
     /// Starts the sandbox on a free port and reads the lines it prints.
-    pub fn start(latency_ms: u64) -> anyhow::Result<RunningSandbox> {
-        let binary = build_sandbox()?;
+    pub fn start(cargo: &str, latency_ms: u64) -> anyhow::Result<RunningSandbox> {
+        let binary = build_sandbox(cargo)?;
         let mut child = Command::new(binary)
             .args(["--port", "0", "--latency", &latency_ms.to_string()])
             .stdin(Stdio::null())

@@ -2,23 +2,25 @@
 
 use std::time::{Duration, SystemTime};
 
+use goto_auth::{Provenance, format_instant};
+
 use crate::Context;
 use crate::flags;
-use crate::session::describe_expiry;
 use crate::ui;
 
 impl flags::Token {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let (ui, env_file) = (&ctx.ui, &ctx.env_file);
         let github_env = if self.github_env {
-            Some(crate::github::env_file()?)
+            Some(crate::github::env_file(&ctx.environment)?)
         } else {
             None
         };
         let session = ctx.session(Duration::from_secs(self.http.timeout))?;
-        let token = session.token(self.force, ui)?;
+        let (token, provenance) = session.token(self.force)?;
+        let reused = provenance == Provenance::Stored;
         let expiry = describe_expiry(token.expires_at, SystemTime::now());
-        if token.reused {
+        if reused {
             ui.success(&format!(
                 "Reusing the stored access token for {}, {expiry}; --force exchanges anyway",
                 or_unknown(&token.principal)
@@ -30,7 +32,8 @@ impl flags::Token {
                 env_file.display()
             ));
         }
-        ui.line(&format!("  scopes: {}", or_unknown(&token.scope)));
+        let scope = token.scopes.to_string();
+        ui.line(&format!("  scopes: {}", or_unknown(&scope)));
         if let Some(path) = &github_env {
             crate::github::export_token(path, &token)?;
             ui.line(&format!(
@@ -48,9 +51,9 @@ impl flags::Token {
         } else if self.json {
             let json = serde_json::json!({
                 "principal": token.principal,
-                "scope": token.scope,
-                "expires_at": goto_auth::token::format_instant(token.expires_at),
-                "reused": token.reused,
+                "scope": scope,
+                "expires_at": format_instant(token.expires_at),
+                "reused": reused,
                 "env_file": env_file.display().to_string(),
             });
             ui::stdout(&format!("{json}\n"))?;
@@ -61,4 +64,22 @@ impl flags::Token {
 
 fn or_unknown(text: &str) -> &str {
     if text.is_empty() { "(not given)" } else { text }
+}
+
+/// "in 59 min", "in 2 h 5 min", or "expired 3 min ago", for status lines.
+pub fn describe_expiry(expires_at: SystemTime, now: SystemTime) -> String {
+    let at = format_instant(expires_at);
+    match expires_at.duration_since(now) {
+        Ok(left) => format!("valid until {at} ({} left)", minutes(left)),
+        Err(past) => format!("expired at {at} ({} ago)", minutes(past.duration())),
+    }
+}
+
+fn minutes(duration: Duration) -> String {
+    let minutes = duration.as_secs() / 60;
+    match minutes {
+        0 => format!("{} s", duration.as_secs()),
+        1..=119 => format!("{minutes} min"),
+        _ => format!("{} h {} min", minutes / 60, minutes % 60),
+    }
 }

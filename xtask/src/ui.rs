@@ -3,6 +3,10 @@
 
 use std::io::{IsTerminal, Write};
 
+use goto_auth::{ExchangeReason, Notices, RetryNotice};
+
+use crate::environment::Environment;
+
 /// The stderr writer with the colour decision made once.
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
@@ -26,11 +30,11 @@ pub enum Style {
 
 impl Ui {
     /// Colour when stderr is a terminal, `NO_COLOR` is unset or empty, and `TERM` is not `dumb`.
-    pub fn for_stderr() -> Ui {
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var_os("TERM").is_some_and(|t| t == "dumb");
+    pub fn new(environment: &Environment) -> Ui {
         Ui {
-            color: std::io::stderr().is_terminal() && !no_color && !dumb,
+            color: std::io::stderr().is_terminal()
+                && !environment.no_color
+                && !environment.dumb_terminal,
         }
     }
 
@@ -73,6 +77,29 @@ impl Ui {
     /// A step in progress.
     pub fn step(&self, text: &str) {
         self.line(&format!("{} {text}", self.paint(Style::Dim, "→")));
+    }
+}
+
+/// What a session reports, as the lines a person reads.
+impl Notices for Ui {
+    fn exchanging(&self, token_url: &str, reason: ExchangeReason) {
+        self.step(&format!(
+            "Exchanging the personal access token at {token_url} ({reason})"
+        ));
+    }
+
+    fn retrying(&self, target: &str, notice: &RetryNotice) {
+        self.warn(&format!(
+            "{target} answered {}; retrying in {:.1} s (attempt {} of {})",
+            notice.cause,
+            notice.wait.as_secs_f64(),
+            notice.attempt + 1,
+            goto_auth::retry::MAX_ATTEMPTS
+        ));
+    }
+
+    fn renewing(&self) {
+        self.warn("an API rejected the access token; exchanging the PAT once more");
     }
 }
 

@@ -85,16 +85,6 @@ pub struct HttpResponse {
     pub body: Vec<u8>,
 }
 
-impl HttpResponse {
-    /// Whether the `Content-Type` says JSON (`application/json` or a `+json` type).
-    pub fn is_json(&self) -> bool {
-        self.content_type.as_deref().is_some_and(|ct| {
-            let essence = ct.split(';').next().unwrap_or_default().trim();
-            essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
-        })
-    }
-}
-
 impl fmt::Debug for HttpResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HttpResponse")

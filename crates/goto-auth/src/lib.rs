@@ -17,7 +17,7 @@
 mod api;
 mod cache;
 mod config;
-mod dotenv;
+pub mod dotenv;
 mod error;
 mod exchange;
 mod http;
@@ -29,8 +29,8 @@ mod session;
 mod token;
 mod url;
 
-pub use api::{api_request, base_for, error_summary, is_token_rejection};
-pub use cache::{Decision, ExchangeReason, Fingerprint, REUSE_MARGIN, decide};
+pub use api::api_request;
+pub use cache::{Decision, ExchangeReason, Fingerprint, decide};
 pub use config::{Config, Origin, Sources};
 pub use dotenv::{
     EditError, EnvFileError, ParseHint, UnportableValue, Written, edit, read_file, render_value,
@@ -38,9 +38,9 @@ pub use dotenv::{
 };
 pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
 pub use exchange::{exchange, parse_token_response, token_request};
-pub use http::{HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, RetryNotice};
+pub use http::{HttpClient, HttpRequest, HttpResponse, Reach, RetryNotice};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Session, SessionError};
 pub use token::{Scopes, Token, format_instant, parse_instant};
-pub use url::{BaseUrl, DEFAULT_AUTH_URL, GETGO_API_URL, GOTO_CONNECT_API_URL};
+pub use url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};

@@ -125,7 +125,7 @@ pub enum CallError {
         status: u16,
         /// Why the exchange failed.
         #[source]
-        source: SessionError,
+        source: Box<SessionError>,
     },
     /// No usable answer at all.
     #[error(transparent)]
@@ -443,7 +443,7 @@ impl<'a> Session<'a> {
                 method: method.to_owned(),
                 path: path.to_owned(),
                 status: answer.status,
-                source,
+                source: Box::new(source),
             }),
         }
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::net::IpAddr;
 
-pub use url::Url;
+use url::Url;
 
 use crate::error::UrlError;
 

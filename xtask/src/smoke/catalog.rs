@@ -18,8 +18,8 @@ pub struct Call {
     /// The path and query, with `{account_key}`, `{organizer_key}`, `{from}`/`{to}` (a window
     /// around now for webinars) and `{start}`/`{end}` (the last 7 days for call reports).
     pub path: &'static str,
-    /// The scope the token must have; `None` when any valid token will do.
-    pub scope: Option<&'static str>,
+    /// The scopes that allow it, any one of which will do; empty when any valid token will.
+    pub scopes: &'static [&'static str],
     /// Values it takes from `users_me`.
     pub needs: &'static [Need],
     /// What it proves, for `--list`.
@@ -34,74 +34,79 @@ pub const CALLS: &[Call] = &[
     Call {
         name: USERS_ME,
         path: "/identity/v1/Users/me",
-        scope: Some("identity:scim.me"),
+        scopes: &["identity:scim.me"],
         needs: &[],
         about: "SCIM: the token's user, as GoTo's PAT guide suggests",
     },
     Call {
         name: "admin_me",
         path: "/admin/rest/v1/me",
-        scope: Some("identity:"),
+        scopes: &["identity:"],
         needs: &[],
         about: "Admin API: the user and accounts (admins only)",
     },
     Call {
         name: "users_lines",
         path: "/users/v1/lines",
-        scope: Some("users.v1.lines.read"),
+        scopes: &["users.v1.lines.read"],
         needs: &[],
         about: "GoTo Connect: the user's phone lines",
     },
     Call {
         name: "users_list",
         path: "/users/v1/users?accountKey={account_key}",
-        scope: Some("users.v1.read"),
+        scopes: &["users.v1.read"],
         needs: &[Need::AccountKey],
         about: "GoTo Connect: the account's users",
     },
     Call {
         name: "phone_numbers",
         path: "/voice-admin/v1/phone-numbers?accountKey={account_key}",
-        scope: Some("voice-admin.v1.read"),
+        scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
         about: "Voice Admin: the account's phone numbers",
     },
     Call {
         name: "extensions",
         path: "/voice-admin/v1/extensions?accountKey={account_key}",
-        scope: Some("voice-admin.v1.read"),
+        scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
         about: "Voice Admin: the account's extensions",
     },
     Call {
         name: "report_summaries",
         path: "/call-events-report/v1/report-summaries?accountKey={account_key}&startTime={start}&endTime={end}",
-        scope: Some("cr.v1.read"),
+        scopes: &["cr.v1.read"],
         needs: &[Need::AccountKey],
         about: "Call reports: the last 7 days' calls",
     },
     Call {
         name: "notification_channels",
         path: "/notification-channel/v1/channels",
-        scope: None,
+        scopes: &[],
         needs: &[],
         about: "Notification channels of the token's user",
     },
     Call {
         name: "webinars",
         path: "/G2W/rest/v2/organizers/{organizer_key}/webinars?fromTime={from}&toTime={to}",
-        scope: Some("collab:"),
+        scopes: &["collab:"],
         needs: &[Need::OrganizerKey],
         about: "GoToWebinar: the organizer's webinars around now",
     },
     Call {
         name: "upcoming_meetings",
         path: "/G2M/rest/upcomingMeetings",
-        scope: Some("collab:"),
+        scopes: &["collab:"],
         needs: &[],
         about: "GoToMeeting: upcoming meetings",
     },
 ];
+
+/// The call named `name`.
+pub fn find(name: &str) -> Option<&'static Call> {
+    CALLS.iter().find(|call| call.name == name)
+}
 
 /// The API a path belongs to (its first segment), the unit GoTo rate-limits.
 pub fn api_of(path: &str) -> &str {

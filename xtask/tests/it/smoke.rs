@@ -268,7 +268,9 @@ fn err_api_failures_show_status_and_summary() {
     let run = ws.xtask(&["api", "/users/v1/lines"]).run();
     run.assert_code(1)
         .assert_stderr_contains("answered 403")
-        .assert_stderr_contains("AUTHZ_INSUFFICIENT_SCOPE");
+        .assert_stderr_contains("AUTHZ_INSUFFICIENT_SCOPE")
+        // GoTo's message names the scope, and redaction leaves it readable.
+        .assert_stderr_contains("does not grant the scope users.v1.lines.read");
     assert_eq!(run.stdout, "");
     ws.xtask(&["api", "/no/such/path"])
         .run()

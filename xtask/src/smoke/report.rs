@@ -1,0 +1,68 @@
+//! The terminal report: one line per call, then the counts and times.
+
+use std::time::Duration;
+
+use super::catalog::{self, USERS_ME};
+use super::outcome::{CallRecord, Verdict};
+use crate::ui::{Style, Ui};
+
+/// Prints the table and the summary line to stderr. `wall` is the run's wall time; `dir` the
+/// snapshot directory as the user should read it.
+pub fn print(ui: &Ui, records: &[CallRecord], wall: Duration, dir: &str) {
+    for record in records {
+        let style = match record.verdict {
+            Verdict::Ok => Style::Green,
+            Verdict::New { recorded: true } | Verdict::Skipped => Style::Yellow,
+            _ => Style::Red,
+        };
+        let status = record.status.map_or("-".into(), |s| s.to_string());
+        let elapsed = if record.verdict == Verdict::Skipped {
+            "-".to_owned()
+        } else {
+            format!("{} ms", record.elapsed.as_millis())
+        };
+        let verdict = ui.paint(style, &format!("{:8}", record.verdict.label()));
+        let line = format!(
+            "  {:22} {status:>4} {elapsed:>8}  {verdict} {}",
+            record.name, record.detail
+        );
+        ui.line(line.trim_end());
+    }
+    let count = |label: &str| {
+        records
+            .iter()
+            .filter(|r| r.verdict.label() == label)
+            .count()
+    };
+    let total: Duration = records.iter().map(|r| r.elapsed).sum();
+    ui.line(&format!(
+        "{} ok, {} changed, {} new, {} skipped, {} failed in {:.2} s (calls took {:.2} s in all, {:.2} s on the critical path); snapshots in {dir}",
+        count("ok"),
+        count("changed"),
+        count("new"),
+        count("skipped"),
+        count("failed"),
+        wall.as_secs_f64(),
+        total.as_secs_f64(),
+        critical_path(records).as_secs_f64(),
+    ));
+}
+
+/// The longest chain of calls that had to run one after another: `users_me` then the slowest
+/// call that waited for its keys, or the slowest independent call. No scheduler can finish the
+/// run sooner, so the wall time is judged against it.
+pub fn critical_path(records: &[CallRecord]) -> Duration {
+    let users_me = records
+        .iter()
+        .find(|record| record.name == USERS_ME)
+        .map_or(Duration::ZERO, |record| record.elapsed);
+    records
+        .iter()
+        .map(|record| {
+            let waits = catalog::find(record.name).is_some_and(|call| !call.needs.is_empty());
+            let waited = if waits { users_me } else { Duration::ZERO };
+            waited + record.elapsed
+        })
+        .max()
+        .unwrap_or_default()
+}

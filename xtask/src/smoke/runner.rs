@@ -1,0 +1,288 @@
+//! Scheduling only: every selected call on its own thread, calls that need `users_me`'s keys
+//! waiting for them, at most [`PER_HOST_CONCURRENCY`] requests in flight per host and
+//! [`PER_API_PER_SECOND`] per API and second. The calls themselves (retries, a renewed token,
+//! typed failures) are the session's.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
+
+use goto_auth::{Pace, Scopes, Session, format_instant};
+
+use super::catalog::{Call, Need, USERS_ME, api_of};
+
+/// At most this many requests in flight to one host at a time (the bound browsers use).
+const PER_HOST_CONCURRENCY: usize = 6;
+/// GoTo allows 10 requests per second per API: at most this many requests go to one API in any
+/// one-second window, so a smoke run never trips the limit by itself.
+const PER_API_PER_SECOND: usize = 10;
+
+/// How one call went, before its answer is judged against a snapshot.
+#[derive(Debug)]
+pub struct Ran {
+    /// The call.
+    pub call: &'static Call,
+    /// Time on the wire.
+    pub elapsed: Duration,
+    /// What came back.
+    pub reply: Reply,
+}
+
+/// What came back from one call.
+#[derive(Debug)]
+pub enum Reply {
+    /// A 2xx JSON answer, the only kind compared with a snapshot.
+    Answered {
+        /// The status.
+        status: u16,
+        /// The body.
+        body: serde_json::Value,
+    },
+    /// The call did not run, for this reason.
+    Skipped(String),
+    /// No usable answer.
+    Failed {
+        /// The status, when an answer came.
+        status: Option<u16>,
+        /// What went wrong.
+        detail: String,
+    },
+}
+
+/// The values later calls take from `users_me`.
+#[derive(Debug, Clone, Default)]
+struct Keys {
+    account_key: Option<String>,
+    organizer_key: Option<String>,
+    /// Why they are missing, when `users_me` did not give them.
+    missing_because: Option<String>,
+}
+
+/// Runs calls concurrently through one session.
+pub struct Runner<'s, 'a> {
+    session: &'s Session<'a>,
+    scopes: Scopes,
+    keys: (Mutex<Option<Keys>>, Condvar),
+    pacer: Pacer,
+    /// The date windows the report and webinar calls ask for, fixed once per run.
+    windows: [(&'static str, String); 4],
+}
+
+impl<'s, 'a> Runner<'s, 'a> {
+    /// A runner for calls with a token granted `scopes`.
+    pub fn new(session: &'s Session<'a>, scopes: Scopes) -> Self {
+        let now = SystemTime::now();
+        let day = Duration::from_secs(24 * 3600);
+        Runner {
+            session,
+            scopes,
+            keys: (Mutex::new(None), Condvar::new()),
+            pacer: Pacer::default(),
+            windows: [
+                ("{start}", format_instant(now - 7 * day)),
+                ("{end}", format_instant(now)),
+                ("{from}", format_instant(now - 14 * day)),
+                ("{to}", format_instant(now + 14 * day)),
+            ],
+        }
+    }
+
+    /// Runs `calls`, each on its own thread, and returns how each went, in the same order. A
+    /// panic in a call is a bug: it is not caught, so its message shows and the run stops.
+    pub fn run(&self, calls: &[&'static Call]) -> Vec<Ran> {
+        if !calls.iter().any(|call| call.name == USERS_ME) {
+            self.publish_keys(Keys::default());
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = calls
+                .iter()
+                .map(|&call| scope.spawn(move || self.run_one(call)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|handle| {
+                    handle
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    }
+
+    fn run_one(&self, call: &'static Call) -> Ran {
+        let (elapsed, reply) = self.attempt(call);
+        if call.name == USERS_ME {
+            self.publish_keys(keys_from(&reply));
+        }
+        Ran {
+            call,
+            elapsed,
+            reply,
+        }
+    }
+
+    fn attempt(&self, call: &'static Call) -> (Duration, Reply) {
+        if !call.scopes.is_empty() && !self.scopes.contains_any(call.scopes) {
+            let reason = format!("the token lacks the scope {}", call.scopes.join(" or "));
+            return (Duration::ZERO, Reply::Skipped(reason));
+        }
+        let path = match self.fill_path(call) {
+            Ok(path) => path,
+            Err(reason) => return (Duration::ZERO, Reply::Skipped(reason)),
+        };
+        let (result, elapsed) = self.session.call_paced("GET", &path, None, &self.pacer);
+        let reply = match result {
+            Ok(answer) => match answer.json {
+                Some(body) => Reply::Answered {
+                    status: answer.status,
+                    body,
+                },
+                None => Reply::Failed {
+                    status: Some(answer.status),
+                    detail: "the answer has no body".into(),
+                },
+            },
+            Err(error) => Reply::Failed {
+                status: error.status(),
+                detail: error.detail(),
+            },
+        };
+        (elapsed, reply)
+    }
+
+    fn fill_path(&self, call: &Call) -> Result<String, String> {
+        let mut path = call.path.to_owned();
+        if !call.needs.is_empty() {
+            let keys = self.wait_for_keys();
+            for need in call.needs {
+                let (placeholder, value) = match need {
+                    Need::AccountKey => ("{account_key}", &keys.account_key),
+                    Need::OrganizerKey => ("{organizer_key}", &keys.organizer_key),
+                };
+                let Some(value) = value else {
+                    return Err(keys
+                        .missing_because
+                        .clone()
+                        .unwrap_or_else(|| format!("{USERS_ME} gave no {placeholder}")));
+                };
+                path = path.replace(placeholder, &encode(value));
+            }
+        }
+        for (placeholder, value) in &self.windows {
+            path = path.replace(placeholder, &encode(value));
+        }
+        Ok(path)
+    }
+
+    fn publish_keys(&self, keys: Keys) {
+        let (lock, ready) = &self.keys;
+        *relock(lock) = Some(keys);
+        ready.notify_all();
+    }
+
+    fn wait_for_keys(&self) -> Keys {
+        let (lock, ready) = &self.keys;
+        let guard = ready
+            .wait_while(relock(lock), |keys| keys.is_none())
+            .unwrap_or_else(PoisonError::into_inner);
+        guard.clone().unwrap_or_default()
+    }
+}
+
+/// A lock that a panicking thread cannot poison for the others: a panic ends the run anyway,
+/// and every value behind these locks is whole after each single assignment.
+fn relock<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
+    lock.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The per-host bound and the per-API spacing, as the session's [`Pace`].
+#[derive(Default)]
+struct Pacer {
+    in_flight: (Mutex<HashMap<String, usize>>, Condvar),
+    /// When the latest requests to each API were sent, for the one-second window.
+    sent: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl Pace for Pacer {
+    fn enter(&self, host: &str, path: &str) {
+        let (lock, freed) = &self.in_flight;
+        let mut counts = freed
+            .wait_while(relock(lock), |counts| {
+                counts.get(host).copied().unwrap_or(0) >= PER_HOST_CONCURRENCY
+            })
+            .unwrap_or_else(PoisonError::into_inner);
+        *counts.entry(host.to_owned()).or_default() += 1;
+        drop(counts);
+        self.wait_for_slot(api_of(path));
+    }
+
+    fn leave(&self, host: &str) {
+        let (lock, freed) = &self.in_flight;
+        if let Some(count) = relock(lock).get_mut(host) {
+            *count -= 1;
+        }
+        freed.notify_all();
+    }
+}
+
+impl Pacer {
+    /// Waits until a request to `api` keeps it within [`PER_API_PER_SECOND`], and books it.
+    fn wait_for_slot(&self, api: &str) {
+        let window = Duration::from_secs(1);
+        let wait = {
+            let mut sent = relock(&self.sent);
+            let times = sent.entry(api.to_owned()).or_default();
+            let now = Instant::now();
+            while times.front().is_some_and(|&at| at + window <= now) {
+                times.pop_front();
+            }
+            let slot = if times.len() >= PER_API_PER_SECOND {
+                times[times.len() - PER_API_PER_SECOND] + window
+            } else {
+                now
+            };
+            times.push_back(slot);
+            slot - now
+        };
+        std::thread::sleep(wait);
+    }
+}
+
+fn keys_from(reply: &Reply) -> Keys {
+    let Reply::Answered { body, .. } = reply else {
+        let because = match reply {
+            Reply::Skipped(reason) => format!("needs {USERS_ME}, which was skipped: {reason}"),
+            _ => format!("needs {USERS_ME}, which failed"),
+        };
+        return Keys {
+            missing_because: Some(because),
+            ..Keys::default()
+        };
+    };
+    let text = |value: Option<&serde_json::Value>| {
+        value.and_then(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .or_else(|| v.as_u64().map(|n| n.to_string()))
+        })
+    };
+    Keys {
+        account_key: text(body.pointer("/urn:scim:schemas:extension:getgo:1.0/accounts/0/value")),
+        organizer_key: text(body.get("id")),
+        missing_because: None,
+    }
+}
+
+/// Percent-encodes a query or path component (RFC 3986 unreserved characters pass through),
+/// so that a `+` in a time zone offset is not read as a space.
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
