@@ -16,7 +16,7 @@ use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termi
 
 use crate::Context;
 use crate::report::{Cancelled, UsageError};
-use crate::session::describe_expiry;
+use crate::token::describe_expiry;
 
 /// How long the proving exchange may take per attempt, as `token`'s default.
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -95,7 +95,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
         ));
     }
     for (key, _) in &answers {
-        if ctx.process_env && std::env::var_os(key).is_some_and(|v| !v.is_empty()) {
+        if ctx.environment.user_value(key).is_some() {
             ui.warn(&format!(
                 "{key} is also set in your environment, which overrides the file: unset it to \
                  use the value you typed"
@@ -105,8 +105,8 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     let session = ctx.session(TIMEOUT)?;
     // Not forced: a stored token minted for exactly these values, and still valid, is proof
     // already; any other case exchanges once.
-    let token = match session.token(false, ui) {
-        Ok(token) => token,
+    let (token, provenance) = match session.token(false) {
+        Ok(obtained) => obtained,
         Err(error) => {
             ui.warn(&format!(
                 "The values are saved in {}, but could not be proven. Fix what the message \
@@ -114,7 +114,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
                  run `cargo xtask token`.",
                 env_file.display()
             ));
-            return Err(error);
+            return Err(error.into());
         }
     };
     let principal = if token.principal.is_empty() {
@@ -123,7 +123,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
         token.principal.as_str()
     };
     let expiry = describe_expiry(token.expires_at, SystemTime::now());
-    if token.reused {
+    if provenance == goto_auth::Provenance::Stored {
         ui.success(&format!(
             "GoTo accepted these values before: the stored access token for {principal} was \
              minted for them and is {expiry}"
@@ -134,7 +134,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
             env_file.display()
         ));
     }
-    ui.line(&format!("  scopes: {}", token.scope));
+    ui.line(&format!("  scopes: {}", token.scopes));
     ui.line("Next: `cargo xtask smoke` calls every API your token may use.");
     Ok(())
 }
