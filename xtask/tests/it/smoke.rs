@@ -270,7 +270,7 @@ fn err_api_failures_show_status_and_summary() {
         .assert_stderr_contains("answered 403")
         .assert_stderr_contains("AUTHZ_INSUFFICIENT_SCOPE")
         // GoTo's message names the scope, and redaction leaves it readable.
-        .assert_stderr_contains("does not grant the scope users.v1.lines.read");
+        .assert_stderr_contains("does not have the required scope: users.v1.lines.read");
     assert_eq!(run.stdout, "");
     ws.xtask(&["api", "/no/such/path"])
         .run()
