@@ -55,6 +55,8 @@ impl flags::Demo {
             only: Vec::new(),
             list: false,
             snapshots: None,
+            junit: None,
+            json: false,
             http,
         }
         .run(&demo)?;

@@ -3,7 +3,8 @@
 //!
 //! What is read: the user's `GOTO_*` keys (which override the env file), `CI` (smoke records no
 //! snapshot in CI), `NO_COLOR` and `TERM` (colour), `CARGO` (which cargo builds the sandbox)
-//! and `GITHUB_ENV` (where `token --github-env` appends). Token keys are never taken from the environment: they belong to the env file.
+//! `GITHUB_ENV` (where `token --github-env` appends), and `GITHUB_ACTIONS` and
+//! `GITHUB_STEP_SUMMARY` (smoke's annotations and job summary). Token keys are never taken from the environment: they belong to the env file.
 //!
 //! The env file itself is read by `goto_auth::read_file`, with dotenvy's rules. One of those
 //! rules reaches into the process environment: an unquoted or double-quoted value's `$NAME` or
@@ -30,6 +31,10 @@ pub struct Environment {
     pub cargo: String,
     /// The file `$GITHUB_ENV` names, when set and not empty.
     pub github_env: Option<std::path::PathBuf>,
+    /// `GITHUB_ACTIONS` is `true`: the run is a GitHub Actions step.
+    pub github_actions: bool,
+    /// The file `$GITHUB_STEP_SUMMARY` names, when set and not empty.
+    pub github_step_summary: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Environment {
@@ -58,6 +63,10 @@ impl Environment {
             dumb_terminal: var("TERM").is_some_and(|t| t == "dumb"),
             cargo: var("CARGO").unwrap_or_else(|| "cargo".to_owned()),
             github_env: std::env::var_os(crate::github::GITHUB_ENV)
+                .filter(|value| !value.is_empty())
+                .map(Into::into),
+            github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+            github_step_summary: std::env::var_os("GITHUB_STEP_SUMMARY")
                 .filter(|value| !value.is_empty())
                 .map(Into::into),
         }

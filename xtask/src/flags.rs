@@ -88,6 +88,13 @@ pub struct Smoke {
     /// else xtask/snapshots/live]
     #[arg(long, value_name = "DIR")]
     pub snapshots: Option<PathBuf>,
+    /// Also write a JUnit XML report to PATH (one testsuite `smoke`, a testcase per call)
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+    /// Print one JSON object on stdout: every call (name, method, path, status, milliseconds,
+    /// verdict, detail) and the totals; no secret, no personal value
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub http: HttpOptions,
 }

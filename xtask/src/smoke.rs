@@ -3,16 +3,26 @@
 //!
 //! The parts: `catalog` (the calls as data), `runner` (scheduling; the calls are the session's),
 //! `shape` (values → types), `snapshots` (the comparison and insta's file format), `outcome`
-//! (the per-call [`outcome::CallRecord`] every report reads) and `report` (the table).
+//! (the per-call [`outcome::CallRecord`] every report reads) and `report` (the table). The
+//! machine-readable reports are pure functions of the same records: `junit`, `json_report` and
+//! `github` (annotations and job summary), with `export` (totals, and what text may leave the
+//! machine).
 
 mod catalog;
+mod export;
+mod github;
+mod json_report;
+mod junit;
 mod outcome;
 mod report;
 mod runner;
 mod shape;
 mod snapshots;
 
+use std::path::Path;
 use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
 
 use goto_auth::Provenance;
 
@@ -57,6 +67,7 @@ impl flags::Smoke {
         let wall = started.elapsed();
         let records: Vec<_> = ran.into_iter().map(|ran| store.judge(ran, ui)).collect();
         report::print(ui, &records, wall, store.display_dir());
+        self.write_reports(ctx, &records, wall)?;
         let failed = records.iter().filter(|r| r.verdict.fails()).count();
         if failed > 0 {
             let changed = records
@@ -74,6 +85,53 @@ impl flags::Smoke {
         }
         Ok(())
     }
+}
+
+impl flags::Smoke {
+    /// The machine-readable reports the run asked for, and GitHub's annotations and job summary
+    /// when it runs under GitHub Actions. All are written before the exit code is decided, so a
+    /// failing run still leaves its reports.
+    fn write_reports(
+        &self,
+        ctx: &Context,
+        records: &[outcome::CallRecord],
+        wall: Duration,
+    ) -> anyhow::Result<()> {
+        let totals = export::Totals::of(records, wall);
+        if ctx.environment.github_actions {
+            let annotations = github::annotations(records);
+            if !annotations.is_empty() {
+                ctx.ui.line(annotations.trim_end());
+            }
+            if let Some(summary) = &ctx.environment.github_step_summary {
+                append(summary, &github::step_summary(records, &totals)).with_context(|| {
+                    format!(
+                        "could not append the table to $GITHUB_STEP_SUMMARY ({})",
+                        summary.display()
+                    )
+                })?;
+            }
+        }
+        if let Some(path) = &self.junit {
+            std::fs::write(path, junit::render(records, &totals))
+                .with_context(|| format!("could not write the JUnit report {}", path.display()))?;
+        }
+        if self.json {
+            ui::stdout(&json_report::render(records, &totals))
+                .context("could not write the JSON report to stdout")?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends `text` to the file at `path`, creating it if needed (as GitHub's own tools do).
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?
+        .write_all(text.as_bytes())
 }
 
 /// The calls `--only` names, in catalog order, with the calls they depend on run but reported

@@ -44,3 +44,7 @@ mod crash;
 /// Snapshot hygiene: nothing under `xtask/snapshots/`, in any folder, holds a token, a secret or
 /// an email address.
 mod hygiene;
+
+/// `smoke --junit`, `smoke --json` and GitHub Actions' annotations and job summary, read back
+/// with an XML parser, serde_json and files in a temp dir.
+mod reports;

@@ -8,7 +8,7 @@ use goto_sandbox::{Fault, FaultKind};
 
 use crate::support::*;
 
-const CALLS: [&str; 10] = [
+pub const CALLS: [&str; 10] = [
     "users_me",
     "admin_me",
     "users_lines",
