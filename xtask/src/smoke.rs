@@ -148,9 +148,11 @@ fn select(only: &[String]) -> anyhow::Result<Vec<&'static Call>> {
         }
     }
     let chosen = |call: &Call| only.is_empty() || only.iter().any(|name| name == call.name);
+    // A call that needs a role runs after `users_me` too: only its answer tells a refusal for
+    // the role from a refusal of the token.
     let needs_users_me = CALLS
         .iter()
-        .any(|call| chosen(call) && !call.needs.is_empty());
+        .any(|call| chosen(call) && (!call.needs.is_empty() || call.role.is_some()));
     Ok(CALLS
         .iter()
         .filter(|call| chosen(call) || (call.name == USERS_ME && needs_users_me))

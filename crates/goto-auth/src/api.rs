@@ -111,6 +111,121 @@ pub fn rejection_hint(status: u16) -> &'static str {
     }
 }
 
+/// The error code GoTo answers with (HTTP 403) when the token lacks the call's scope.
+pub const INSUFFICIENT_SCOPE: &str = "AUTHZ_INSUFFICIENT_SCOPE";
+
+/// GoTo's own insufficient-scope answer: `Some(scope)` for a 403 whose error envelope carries
+/// [`INSUFFICIENT_SCOPE`] as its code (GoTo Connect's `errorCode`, GoToWebinar's `int_err_code`,
+/// or the OAuth `error`), with the scope its message names, if it names one. `None` for every
+/// other answer, a 403 with another code included.
+///
+/// A new token from the same PAT has the same scopes, so this answer is not worth an exchange.
+pub fn insufficient_scope(answer: &HttpResponse) -> Option<Option<String>> {
+    if answer.status != 403 {
+        return None;
+    }
+    let json: serde_json::Value = serde_json::from_slice(&answer.body).ok()?;
+    let text = |name: &str| json.get(name).and_then(serde_json::Value::as_str);
+    [
+        ("errorCode", "message"),
+        ("int_err_code", "msg"),
+        ("error", "error_description"),
+    ]
+    .iter()
+    .find_map(|(code, message)| {
+        (text(code) == Some(INSUFFICIENT_SCOPE)).then(|| text(message).and_then(named_scope))
+    })
+}
+
+/// The scope a message names after the word "scope" ("The access token does not have the
+/// required scope: call-events-report.v1.read").
+///
+/// Only a word shaped like GoTo's scope names is taken: lowercase letters, digits and `.` `:`
+/// `_` `-`, starting with a letter, with a `.` or `:` inside (`users.v1.lines.read`,
+/// `identity:`). Credentials and tokens mix cases, so this never lifts one out of a message.
+fn named_scope(message: &str) -> Option<String> {
+    let at = message.to_ascii_lowercase().rfind("scope")?;
+    let rest = &message[at + "scope".len()..];
+    let rest = rest.trim_start_matches(|c: char| c.is_ascii_alphabetic());
+    let rest = rest.trim_start_matches([' ', ':', '"', '\'', '`', '=']);
+    let word: String = rest
+        .chars()
+        .take_while(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | ':' | '_' | '-')
+        })
+        .collect();
+    let word = word.trim_end_matches(['.', '-']);
+    let shaped = word.len() <= 64
+        && word.contains(['.', ':'])
+        && word.starts_with(|c: char| c.is_ascii_lowercase());
+    shaped.then(|| word.to_owned())
+}
+
+#[cfg(test)]
+mod scope_tests {
+    use super::*;
+
+    fn answer(status: u16, body: &[u8]) -> HttpResponse {
+        HttpResponse {
+            status,
+            content_type: Some("application/json".into()),
+            retry_after: None,
+            body: body.to_vec(),
+        }
+    }
+
+    #[test]
+    fn gotos_insufficient_scope_names_the_scope_in_each_envelope() {
+        let connect = br#"{"reference":"a1","constraintViolations":[],"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"The access token does not have the required scope: call-events-report.v1.read"}"#;
+        assert_eq!(
+            insufficient_scope(&answer(403, connect)),
+            Some(Some("call-events-report.v1.read".into()))
+        );
+        let period = br#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"The access token does not grant the scope users.v1.lines.read."}"#;
+        assert_eq!(
+            insufficient_scope(&answer(403, period)),
+            Some(Some("users.v1.lines.read".into()))
+        );
+        let webinar =
+            br#"{"int_err_code":"AUTHZ_INSUFFICIENT_SCOPE","msg":"Missing scope 'collab:'"}"#;
+        assert_eq!(
+            insufficient_scope(&answer(403, webinar)),
+            Some(Some("collab:".into()))
+        );
+        let oauth = br#"{"error":"AUTHZ_INSUFFICIENT_SCOPE","error_description":"required scopes: identity:scim.me, users.v1.read"}"#;
+        assert_eq!(
+            insufficient_scope(&answer(403, oauth)),
+            Some(Some("identity:scim.me".into()))
+        );
+    }
+
+    #[test]
+    fn a_message_without_a_scope_name_still_counts_without_naming_one() {
+        for body in [
+            &br#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"Insufficient scope"}"#[..],
+            br#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE"}"#,
+            br#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"scope: Ab3dEf9hIj2kLm5nOp8qRs1tUv4wXy.z"}"#,
+        ] {
+            assert_eq!(insufficient_scope(&answer(403, body)), Some(None), "{body:?}");
+        }
+    }
+
+    #[test]
+    fn other_refusals_are_not_a_missing_scope() {
+        let scope = br#"{"errorCode":"AUTHZ_INSUFFICIENT_SCOPE","message":"scope a.b"}"#;
+        assert_eq!(insufficient_scope(&answer(401, scope)), None);
+        assert_eq!(insufficient_scope(&answer(500, scope)), None);
+        for body in [
+            &br#"{"errorCode":"FORBIDDEN","message":"missing scope a.b"}"#[..],
+            br#"{"int_err_code":"InvalidToken","msg":"Invalid token passed"}"#,
+            b"AUTHZ_INSUFFICIENT_SCOPE",
+            b"<html>403</html>",
+        ] {
+            assert_eq!(insufficient_scope(&answer(403, body)), None, "{body:?}");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -41,6 +41,6 @@ pub use exchange::{exchange, parse_token_response, token_request};
 pub use http::{HttpClient, HttpRequest, HttpResponse, Reach, RetryNotice};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
-pub use session::{Answer, CallError, Notices, Pace, Provenance, Session, SessionError};
+pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};
 pub use token::{Scopes, Token, format_instant, parse_instant};
 pub use url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};

@@ -15,7 +15,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::api::{api_request, base_for, error_summary, is_token_rejection, rejection_hint};
+use crate::api::{
+    api_request, base_for, error_summary, insufficient_scope, is_token_rejection, rejection_hint,
+};
 use crate::cache::{self, Decision, ExchangeReason, Fingerprint};
 use crate::config::{Config, Sources};
 use crate::dotenv::{self, EnvFileError};
@@ -53,6 +55,18 @@ struct Unpaced;
 impl Pace for Unpaced {
     fn enter(&self, _host: &str, _path: &str) {}
     fn leave(&self, _host: &str) {}
+}
+
+/// Whether a call may exchange the PAT once more when an API refuses the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Renewal {
+    /// A refused token is dropped, the PAT exchanged once more (once per session), and the call
+    /// sent again.
+    Allowed,
+    /// The caller knows the token is good (another call was just answered with it), so a
+    /// refusal is about this call, not the token: it comes back as [`CallError::Refused`] at
+    /// once. smoke's calls that need an administrator are sent this way after `users_me`.
+    Never,
 }
 
 /// How [`Session::token`] came by its token.
@@ -144,6 +158,27 @@ pub enum CallError {
         /// What to do, for a refused token or scope.
         hint: Option<&'static str>,
     },
+    /// GoTo's own insufficient-scope answer (403 `AUTHZ_INSUFFICIENT_SCOPE`): the token works,
+    /// but lacks the scope this call needs. No exchange is tried: a new token from the same PAT
+    /// has the same scopes.
+    #[error(
+        "{method} {path} answered {status}: {summary}; the token lacks {}: enable it on the OAuth \
+         client (https://developer.logmeininc.com/clients) and on a new PAT \
+         (https://myaccount.goto.com → Developer Tools), then run `cargo xtask token --force`",
+        scope.as_deref().map_or_else(|| "a scope this call needs".to_owned(), |s| format!("the scope {s}"))
+    )]
+    InsufficientScope {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// The status (403).
+        status: u16,
+        /// The scope GoTo's message names, when it names one.
+        scope: Option<String>,
+        /// GoTo's error code and message, secret-free.
+        summary: String,
+    },
     /// A 2xx answer whose body is not JSON (a captive portal's page, a cut-off answer).
     #[error("{method} {path} answered {status} with {}: \"{excerpt}\"", not_json(content_type.as_deref()))]
     NotJson {
@@ -166,6 +201,7 @@ impl CallError {
         match self {
             CallError::Renewal { status, .. }
             | CallError::Refused { status, .. }
+            | CallError::InsufficientScope { status, .. }
             | CallError::NotJson { status, .. } => Some(*status),
             CallError::Session(_) | CallError::Transport(_) => None,
         }
@@ -189,9 +225,21 @@ impl CallError {
             CallError::Renewal { source, .. } => {
                 format!("the token was rejected and a new exchange failed: {source}")
             }
+            CallError::InsufficientScope { scope, .. } => scope_words(scope.as_deref()),
             CallError::Session(error) => error.to_string(),
             CallError::Transport(error) => error.to_string(),
         }
+    }
+}
+
+/// What GoTo's insufficient-scope answer says, in words.
+fn scope_words(scope: Option<&str>) -> String {
+    match scope {
+        Some(scope) => format!("GoTo answered that the token lacks the scope {scope}"),
+        None => format!(
+            "GoTo answered that the token lacks a scope this call needs ({})",
+            crate::api::INSUFFICIENT_SCOPE
+        ),
     }
 }
 
@@ -266,21 +314,23 @@ impl<'a> Session<'a> {
         path: &str,
         body: Option<Vec<u8>>,
     ) -> Result<Answer, CallError> {
-        self.call_paced(method, path, body, &Unpaced).0
+        self.call_paced(method, path, body, &Unpaced, Renewal::Allowed)
+            .0
     }
 
-    /// [`Session::call`] within `pace`, with the time spent on the wire (waiting for a place
-    /// not counted).
+    /// [`Session::call`] within `pace`, renewing a refused token only as `renewal` allows, with
+    /// the time spent on the wire (waiting for a place not counted).
     pub fn call_paced(
         &self,
         method: &str,
         path: &str,
         body: Option<Vec<u8>>,
         pace: &dyn Pace,
+        renewal: Renewal,
     ) -> (Result<Answer, CallError>, Duration) {
         let method = method.to_ascii_uppercase();
         let mut elapsed = Duration::ZERO;
-        let result = self.call_timed(&method, path, body, pace, &mut elapsed);
+        let result = self.call_timed(&method, path, body, pace, renewal, &mut elapsed);
         (result, elapsed)
     }
 
@@ -290,6 +340,7 @@ impl<'a> Session<'a> {
         path: &str,
         body: Option<Vec<u8>>,
         pace: &dyn Pace,
+        renewal: Renewal,
         elapsed: &mut Duration,
     ) -> Result<Answer, CallError> {
         let token = self.current_token()?;
@@ -298,7 +349,7 @@ impl<'a> Session<'a> {
         };
         let mut answer = send(&token.access_token, elapsed)?;
         let mut used = token.access_token;
-        if is_token_rejection(&answer) {
+        if is_token_rejection(&answer) && renewal == Renewal::Allowed {
             used = self.renewed(method, path, &used, &answer)?;
             answer = send(&used, elapsed)?;
         }
@@ -342,6 +393,15 @@ impl<'a> Session<'a> {
         token: &AccessToken,
     ) -> Result<Answer, CallError> {
         let status = answer.status;
+        if let Some(scope) = insufficient_scope(&answer) {
+            return Err(CallError::InsufficientScope {
+                method: method.to_owned(),
+                path: path.to_owned(),
+                status,
+                scope,
+                summary: error_summary(&answer, &self.redactor(token)),
+            });
+        }
         if !(200..300).contains(&status) {
             let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
             return Err(CallError::Refused {

@@ -10,6 +10,14 @@ pub enum Need {
     OrganizerKey,
 }
 
+/// A role in the GoTo account that a call needs beyond its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// An account administrator: the Admin API answers everyone else 401 `not.authenticated`,
+    /// whatever the token's scopes (goto-api.md §4, §6).
+    AccountAdmin,
+}
+
 /// One smoke call.
 #[derive(Debug, Clone, Copy)]
 pub struct Call {
@@ -22,6 +30,10 @@ pub struct Call {
     pub scopes: &'static [&'static str],
     /// Values it takes from `users_me`.
     pub needs: &'static [Need],
+    /// The role the token's user must have, if any. Such a call is sent after `users_me`
+    /// answered, without renewing the token: a refusal then means the user lacks the role, and
+    /// the call is skipped, not failed.
+    pub role: Option<Role>,
     /// What it proves, for `--list`.
     pub about: &'static str,
 }
@@ -36,6 +48,7 @@ pub const CALLS: &[Call] = &[
         path: "/identity/v1/Users/me",
         scopes: &["identity:scim.me"],
         needs: &[],
+        role: None,
         about: "SCIM: the token's user, as GoTo's PAT guide suggests",
     },
     Call {
@@ -43,6 +56,7 @@ pub const CALLS: &[Call] = &[
         path: "/admin/rest/v1/me",
         scopes: &["identity:"],
         needs: &[],
+        role: Some(Role::AccountAdmin),
         about: "Admin API: the user and accounts (admins only)",
     },
     Call {
@@ -50,6 +64,7 @@ pub const CALLS: &[Call] = &[
         path: "/users/v1/lines",
         scopes: &["users.v1.lines.read"],
         needs: &[],
+        role: None,
         about: "GoTo Connect: the user's phone lines",
     },
     Call {
@@ -57,6 +72,7 @@ pub const CALLS: &[Call] = &[
         path: "/users/v1/users?accountKey={account_key}",
         scopes: &["users.v1.read"],
         needs: &[Need::AccountKey],
+        role: None,
         about: "GoTo Connect: the account's users",
     },
     Call {
@@ -64,6 +80,7 @@ pub const CALLS: &[Call] = &[
         path: "/voice-admin/v1/phone-numbers?accountKey={account_key}",
         scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
+        role: None,
         about: "Voice Admin: the account's phone numbers",
     },
     Call {
@@ -71,6 +88,7 @@ pub const CALLS: &[Call] = &[
         path: "/voice-admin/v1/extensions?accountKey={account_key}",
         scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
+        role: None,
         about: "Voice Admin: the account's extensions",
     },
     Call {
@@ -78,6 +96,7 @@ pub const CALLS: &[Call] = &[
         path: "/call-events-report/v1/report-summaries?accountKey={account_key}&startTime={start}&endTime={end}",
         scopes: &["cr.v1.read"],
         needs: &[Need::AccountKey],
+        role: None,
         about: "Call reports: the last 7 days' calls",
     },
     Call {
@@ -85,6 +104,7 @@ pub const CALLS: &[Call] = &[
         path: "/notification-channel/v1/channels",
         scopes: &[],
         needs: &[],
+        role: None,
         about: "Notification channels of the token's user",
     },
     Call {
@@ -92,6 +112,7 @@ pub const CALLS: &[Call] = &[
         path: "/G2W/rest/v2/organizers/{organizer_key}/webinars?fromTime={from}&toTime={to}",
         scopes: &["collab:"],
         needs: &[Need::OrganizerKey],
+        role: None,
         about: "GoToWebinar: the organizer's webinars around now",
     },
     Call {
@@ -99,6 +120,7 @@ pub const CALLS: &[Call] = &[
         path: "/G2M/rest/upcomingMeetings",
         scopes: &["collab:"],
         needs: &[],
+        role: None,
         about: "GoToMeeting: upcoming meetings",
     },
 ];

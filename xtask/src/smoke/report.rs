@@ -16,7 +16,8 @@ pub fn print(ui: &Ui, records: &[CallRecord], wall: Duration, dir: &str) {
             _ => Style::Red,
         };
         let status = record.status.map_or("-".into(), |s| s.to_string());
-        let elapsed = if record.verdict == Verdict::Skipped {
+        // A call skipped before it was sent has no time; one GoTo declined has.
+        let elapsed = if record.verdict == Verdict::Skipped && record.status.is_none() {
             "-".to_owned()
         } else {
             format!("{} ms", record.elapsed.as_millis())
@@ -49,7 +50,8 @@ pub fn print(ui: &Ui, records: &[CallRecord], wall: Duration, dir: &str) {
 }
 
 /// The longest chain of calls that had to run one after another: `users_me` then the slowest
-/// call that waited for its keys, or the slowest independent call. No scheduler can finish the
+/// call that waited for it (for its keys, or to know the token is good), or the slowest
+/// independent call. No scheduler can finish the
 /// run sooner, so the wall time is judged against it.
 pub fn critical_path(records: &[CallRecord]) -> Duration {
     let users_me = records
@@ -59,7 +61,8 @@ pub fn critical_path(records: &[CallRecord]) -> Duration {
     records
         .iter()
         .map(|record| {
-            let waits = catalog::find(record.name).is_some_and(|call| !call.needs.is_empty());
+            let waits = catalog::find(record.name)
+                .is_some_and(|call| !call.needs.is_empty() || call.role.is_some());
             let waited = if waits { users_me } else { Duration::ZERO };
             waited + record.elapsed
         })

@@ -7,9 +7,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime};
 
-use goto_auth::{Pace, Scopes, Session, format_instant};
+use goto_auth::{CallError, Pace, Renewal, Scopes, Session, format_instant};
 
-use super::catalog::{Call, Need, USERS_ME, api_of};
+use super::catalog::{Call, Need, Role, USERS_ME, api_of};
 
 /// At most this many requests in flight to one host at a time (the bound browsers use).
 const PER_HOST_CONCURRENCY: usize = 6;
@@ -40,6 +40,15 @@ pub enum Reply {
     },
     /// The call did not run, for this reason.
     Skipped(String),
+    /// GoTo declined the call for a reason about the account, not the API: the token lacks
+    /// the scope (GoTo's own 403 `AUTHZ_INSUFFICIENT_SCOPE`), or the user lacks the role the
+    /// call needs. Judged as skipped, with GoTo's status.
+    Declined {
+        /// The status GoTo answered with.
+        status: u16,
+        /// Why, in words.
+        reason: String,
+    },
     /// No usable answer.
     Failed {
         /// The status, when an answer came.
@@ -56,6 +65,9 @@ struct Keys {
     organizer_key: Option<String>,
     /// Why they are missing, when `users_me` did not give them.
     missing_because: Option<String>,
+    /// `users_me` was answered: the session's token is good, so a call that needs a role and
+    /// is refused was refused for the role.
+    token_answered: bool,
 }
 
 /// Runs calls concurrently through one session.
@@ -130,7 +142,16 @@ impl<'s, 'a> Runner<'s, 'a> {
             Ok(path) => path,
             Err(reason) => return (Duration::ZERO, Reply::Skipped(reason)),
         };
-        let (result, elapsed) = self.session.call_paced("GET", &path, None, &self.pacer);
+        // A call that needs a role goes after `users_me`. When that was answered, the token is
+        // good: a refusal is about the role, and renewing the token would change nothing.
+        let renewal = if call.role.is_some() && self.wait_for_keys().token_answered {
+            Renewal::Never
+        } else {
+            Renewal::Allowed
+        };
+        let (result, elapsed) = self
+            .session
+            .call_paced("GET", &path, None, &self.pacer, renewal);
         let reply = match result {
             Ok(answer) => match answer.json {
                 Some(body) => Reply::Answered {
@@ -142,6 +163,18 @@ impl<'s, 'a> Runner<'s, 'a> {
                     detail: "the answer has no body".into(),
                 },
             },
+            Err(error @ CallError::InsufficientScope { status, .. }) => Reply::Declined {
+                status,
+                reason: error.detail(),
+            },
+            Err(CallError::Refused { status, .. })
+                if renewal == Renewal::Never && matches!(status, 401 | 403) =>
+            {
+                Reply::Declined {
+                    status,
+                    reason: role_reason(call.role),
+                }
+            }
             Err(error) => Reply::Failed {
                 status: error.status(),
                 detail: error.detail(),
@@ -248,10 +281,19 @@ impl Pacer {
     }
 }
 
+/// Why a call that needs `role` is skipped when GoTo refuses it.
+fn role_reason(role: Option<Role>) -> String {
+    match role {
+        Some(Role::AccountAdmin) | None => "needs an account administrator".into(),
+    }
+}
+
 fn keys_from(reply: &Reply) -> Keys {
     let Reply::Answered { body, .. } = reply else {
         let because = match reply {
-            Reply::Skipped(reason) => format!("needs {USERS_ME}, which was skipped: {reason}"),
+            Reply::Skipped(reason) | Reply::Declined { reason, .. } => {
+                format!("needs {USERS_ME}, which was skipped: {reason}")
+            }
             _ => format!("needs {USERS_ME}, which failed"),
         };
         return Keys {
@@ -270,6 +312,7 @@ fn keys_from(reply: &Reply) -> Keys {
         account_key: text(body.pointer("/urn:scim:schemas:extension:getgo:1.0/accounts/0/value")),
         organizer_key: text(body.get("id")),
         missing_because: None,
+        token_answered: true,
     }
 }
 

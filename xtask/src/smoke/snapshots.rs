@@ -77,6 +77,12 @@ impl SnapshotStore {
                 record.detail = reason;
                 return record;
             }
+            Reply::Declined { status, reason } => {
+                record.verdict = Verdict::Skipped;
+                record.status = Some(status);
+                record.detail = reason;
+                return record;
+            }
             Reply::Failed { status, detail } => {
                 record.status = status;
                 record.detail = detail;

@@ -48,3 +48,7 @@ mod hygiene;
 /// `smoke --junit`, `smoke --json` and GitHub Actions' annotations and job summary, read back
 /// with an XML parser, serde_json and files in a temp dir.
 mod reports;
+
+/// GoTo's insufficient-scope answer and the Admin API's refusal of a member: skipped with the
+/// reason, one exchange, exit 0.
+mod refusals;

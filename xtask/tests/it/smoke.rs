@@ -187,10 +187,22 @@ fn ok_rejected_token_is_exchanged_once_more() {
 #[test]
 fn err_token_still_rejected_after_a_fresh_exchange_says_what_to_check() {
     let sandbox = Sandbox::start();
-    let ws = Workspace::for_sandbox(&sandbox, seed::MEMBER_PAT);
-    let run = smoke(&ws, &["--only", "admin_me"]);
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    sandbox.inject(Fault {
+        path_prefix: "/users/v1/lines".into(),
+        times: 2,
+        kind: FaultKind::Respond {
+            status: 401,
+            content_type: Some("application/json".into()),
+            body:
+                br#"{"errorCode":"AUTHN_INVALID_TOKEN","message":"The access token is not valid."}"#
+                    .to_vec(),
+            retry_after: None,
+        },
+    });
+    let run = smoke(&ws, &["--only", "users_lines"]);
     run.assert_code(1);
-    let line = line(&run, "admin_me");
+    let line = line(&run, "users_lines");
     assert!(
         line.contains("failed")
             && line.contains("rejected the access token even after a fresh exchange"),
