@@ -12,10 +12,19 @@ impl flags::Api {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let ui = &ctx.ui;
         let (method, path) = match self.words.as_slice() {
+            // As `gh api`: a body without a method is a POST.
+            [path] if self.data.is_some() => ("POST".to_owned(), path.clone()),
             [path] => ("GET".to_owned(), path.clone()),
             [method, path] => (method.to_ascii_uppercase(), path.clone()),
             _ => unreachable!("clap allows one or two words"),
         };
+        if self.data.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
+            return Err(UsageError(format!(
+                "a {method} request carries no body, so --data cannot go with it; leave out the \
+                 method to POST the data (as `gh api` does), or name POST, PUT or PATCH"
+            ))
+            .into());
+        }
         if !path.starts_with('/') {
             return Err(UsageError(format!(
                 "the path must start with `/`, like /identity/v1/Users/me (got `{path}`)"

@@ -105,7 +105,8 @@ pub struct Api {
     /// The HTTP method and the path, e.g. `/identity/v1/Users/me` or `GET /users/v1/lines`
     #[arg(value_name = "[METHOD] PATH", num_args = 1..=2, required = true)]
     pub words: Vec<String>,
-    /// A JSON request body
+    /// A JSON request body; without a METHOD the request is a POST (as `gh api`), and a GET
+    /// cannot carry one
     #[arg(long, value_name = "JSON")]
     pub data: Option<String>,
     /// Follow GoTo's paging (nextPageMarker, or page.number/page.totalPages) and print one JSON

@@ -52,3 +52,7 @@ mod reports;
 /// GoTo's insufficient-scope answer and the Admin API's refusal of a member: skipped with the
 /// reason, one exchange, exit 0.
 mod refusals;
+
+/// Messages and defaults that tell the truth: `api --data` is a POST, a GET with a body is
+/// refused; retries that ran out say how many attempts were made and what the last answer was.
+mod messages;
