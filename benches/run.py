@@ -38,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = ROOT / "benches" / "results"
+# The cold-build floor: a crate with exactly the designed dependencies of the xtask, and a lock file.
+FLOOR = ROOT / "benches" / "floor"
 BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 MARK_BEGIN = "<!-- results:begin (written by `python3 benches/run.py --write`) -->"
 MARK_END = "<!-- results:end -->"
@@ -581,78 +583,6 @@ def toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
-def toml_tables(prefix: str, table: dict) -> list[str]:
-    scalars = {k: v for k, v in table.items() if not isinstance(v, dict)}
-    lines = [f"[{prefix}]"] + [f"{toml_key(k)} = {toml_value(v)}" for k, v in scalars.items()] if scalars else []
-    for key, value in table.items():
-        if isinstance(value, dict):
-            lines += toml_tables(f"{prefix}.{toml_key(key)}", value)
-    return lines
-
-
-def designed_dependencies(root: Path) -> dict[str, dict[str, dict]]:
-    """The external crates xtask's normal (and build) dependency closure names directly, with the
-    workspace's versions and the union of the features each crate asks for."""
-    ws = tomllib.loads((root / "Cargo.toml").read_text())
-    ws_deps = ws["workspace"]["dependencies"]
-    found: dict[str, dict[str, dict]] = {"dependencies": {}, "build-dependencies": {}}
-    seen: set[Path] = set()
-
-    def visit(manifest: Path) -> None:
-        if manifest in seen:
-            return
-        seen.add(manifest)
-        doc = tomllib.loads(manifest.read_text())
-        for section in ("dependencies", "build-dependencies"):
-            for name, spec in doc.get(section, {}).items():
-                spec = {"version": spec} if isinstance(spec, str) else dict(spec)
-                inherited = spec.pop("workspace", False)
-                if inherited:
-                    base = ws_deps[name]
-                    base = {"version": base} if isinstance(base, str) else dict(base)
-                    features = base.get("features", []) + spec.get("features", [])
-                    spec = {**base, **{k: v for k, v in spec.items() if k != "features"}}
-                    if features:
-                        spec["features"] = features
-                if "path" in spec:
-                    base_dir = root if inherited else manifest.parent
-                    visit((base_dir / spec["path"] / "Cargo.toml").resolve())
-                    continue
-                spec.pop("optional", None)
-                prior = found[section].get(name)
-                if prior:
-                    spec["features"] = sorted(set(prior.get("features", [])) | set(spec.get("features", [])))
-                    if prior.get("default-features", True) or spec.get("default-features", True):
-                        spec.pop("default-features", None)
-                found[section][name] = spec
-
-    visit((root / "xtask" / "Cargo.toml").resolve())
-    return found
-
-
-def make_bare_crate(dest: Path, root: Path) -> dict[str, dict[str, dict]]:
-    ws = tomllib.loads((root / "Cargo.toml").read_text())
-    deps = designed_dependencies(root)
-    lines = [
-        "[package]", 'name = "bare-deps"', 'version = "0.0.0"',
-        f"edition = {toml_value(ws['workspace'].get('package', {}).get('edition', '2021'))}",
-        "publish = false", "", "[workspace]", "",
-    ]
-    for section, table in deps.items():
-        if table:
-            lines.append(f"[{section}]")
-            lines += [f"{toml_key(name)} = {toml_value(spec)}" for name, spec in sorted(table.items())]
-            lines.append("")
-    # Same profiles (e.g. insta built with opt-level 3): they change what the dependencies cost.
-    if "profile" in ws:
-        lines += toml_tables("profile", ws["profile"])
-    (dest / "src").mkdir(parents=True)
-    (dest / "Cargo.toml").write_text("\n".join(lines) + "\n")
-    (dest / "src" / "main.rs").write_text("fn main() {}\n")
-    shutil.copy2(root / "Cargo.lock", dest / "Cargo.lock")
-    return deps
-
-
 def tree_packages(cwd: Path, package: str | None, offline: bool) -> set[str]:
     cmd = ["cargo", "tree", "-e", "normal,build", "--prefix", "none"] + (["--offline"] if offline else [])
     if package:
@@ -671,46 +601,52 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
     offline = ["--offline"] if args.offline else []
     cold = work / "cold"
     cold.mkdir()
-    log("cold: snapshot copies of the workspace (as is, and with goto-sandbox as a normal dependency of xtask)")
+    log("cold: snapshot copies of the workspace and of the floor crate (benches/floor)")
     asis = workspace_copy(cold / "ws-asis")
-    with_sandbox = workspace_copy(cold / "ws-with-sandbox")
-    add_dependency(with_sandbox / "xtask" / "Cargo.toml", "goto-sandbox.workspace = true")
-    bare = cold / "bare"
-    deps = make_bare_crate(bare, asis)
-    res.note("bare crate dependencies: " + ", ".join(sorted(deps["dependencies"]))
-             + (f"; build: {', '.join(sorted(deps['build-dependencies']))}" if deps["build-dependencies"] else ""))
-
-    trees = {
-        "bare": tree_packages(bare, None, args.offline),
-        "asis": tree_packages(asis, "xtask", args.offline),
-        "with-sandbox": tree_packages(with_sandbox, "xtask", args.offline),
-    }
-    root_of = {"bare": "bare-deps", "asis": "xtask", "with-sandbox": "xtask"}
-    for key in trees:
-        trees[key] = {p for p in trees[key] if not p.startswith(root_of[key] + " ")}
-    external = {k: {p for p in v if not p.endswith("(path)")} for k, v in trees.items()}
-    only_ws = external["asis"] - external["bare"]
-    only_bare = external["bare"] - external["asis"]
-    res.note(f"crates in `cargo tree -e normal,build` (root excluded): bare {len(trees['bare'])}, "
-             f"xtask {len(trees['asis'])} ({len(trees['asis']) - len(external['asis'])} workspace crates), "
-             f"xtask with goto-sandbox {len(trees['with-sandbox'])}; "
-             f"external crates only xtask has: {sorted(only_ws) or 'none'}, only the bare crate has: "
-             f"{sorted(only_bare) or 'none'}; the sandbox adds: "
-             f"{sorted(p.split()[0] for p in external['with-sandbox'] - external['asis']) or 'no new crates (features only)'}")
-    res.raw["cold_trees"] = {k: sorted(v) for k, v in trees.items()}
+    floor = cold / "floor"
+    shutil.copytree(FLOOR, floor, ignore=shutil.ignore_patterns("target"))
+    floor_deps = tomllib.loads((floor / "Cargo.toml").read_text())["dependencies"]
+    res.note("floor crate (benches/floor/Cargo.toml) dependencies: "
+             + "; ".join(f"{name} {toml_value(spec)}" for name, spec in floor_deps.items()))
 
     subjects = {
-        "bare": (bare, ["cargo", "build", *offline]),
-        "asis": (asis, ["cargo", "build", *offline, "-p", "xtask"]),
-        "with-sandbox": (with_sandbox, ["cargo", "build", *offline, "-p", "xtask"]),
+        "floor": (floor, ["cargo", "build", *offline], "floor"),
+        "asis": (asis, ["cargo", "build", *offline, "-p", "xtask"], "xtask"),
     }
+    if args.cold_sandbox:
+        with_sandbox = workspace_copy(cold / "ws-with-sandbox")
+        add_dependency(with_sandbox / "xtask" / "Cargo.toml", "goto-sandbox.workspace = true")
+        subjects["with-sandbox"] = (with_sandbox, ["cargo", "build", *offline, "-p", "xtask"], "xtask")
+
+    trees = {}
+    for name, (cwd, _, root) in subjects.items():
+        packages = tree_packages(cwd, None if name == "floor" else "xtask", args.offline)
+        trees[name] = {p for p in packages if not p.startswith(root + " ")}
+    external = {k: {p for p in v if not p.endswith("(path)")} for k, v in trees.items()}
+    only_ws = external["asis"] - external["floor"]
+    only_floor = external["floor"] - external["asis"]
+    note = (f"crates in `cargo tree -e normal,build` (root excluded): floor {len(trees['floor'])}, "
+            f"xtask {len(trees['asis'])} ({len(trees['asis']) - len(external['asis'])} workspace crates); "
+            f"external crates only xtask has: {sorted(only_ws) or 'none'}; only the floor has: "
+            f"{sorted(only_floor) or 'none'}")
+    if "with-sandbox" in trees:
+        note += ("; the sandbox adds: "
+                 f"{sorted(p.split()[0] for p in external['with-sandbox'] - external['asis']) or 'no new crates'}")
+    res.note(note)
+    res.raw["cold_trees"] = {k: sorted(v) for k, v in trees.items()}
+
     times: dict[str, list[float]] = {k: [] for k in subjects}
     cpu: dict[str, list[float]] = {k: [] for k in subjects}
     units: dict[str, int] = {}
-    log(f"cold: {len(subjects)} builds x {runs} runs, interleaved (about a minute each)")
+    timings = RESULTS_DIR / "cold-timings"
+    log(f"cold: {len(subjects)} builds x {runs} runs, interleaved, each into a fresh CARGO_TARGET_DIR "
+        "with the same registry cache (about a minute each)")
     for round_ in range(runs):
+        last = round_ == runs - 1
         for name in rotate(list(subjects), round_):
-            cwd, cmd = subjects[name]
+            cwd, cmd, _ = subjects[name]
+            if args.timings and last:
+                cmd = [*cmd, "--timings"]
             target = Path(tempfile.mkdtemp(prefix=f"target-{name}-", dir=cold))
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             started = time.perf_counter()
@@ -722,28 +658,30 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
             # to whatever else the shared machine runs at the same moment.
             cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
             units[name] = len(re.findall(r"^\s*Compiling ", out.stderr, re.M))
+            if args.timings and last:
+                timings.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(target / "cargo-timings" / "cargo-timing.html", timings / f"{name}.html")
             shutil.rmtree(target, ignore_errors=True)
             log(f"cold: {name} {elapsed:.1f} s wall, {cpu[name][-1]:.1f} s CPU, load "
                 f"{open('/proc/loadavg').read().split()[0]} (round {round_ + 1}/{runs})")
+    if args.timings:
+        res.note(f"cargo --timings reports of the last round: {timings.relative_to(ROOT)}/{{{','.join(subjects)}}}.html")
     m = {k: median(v) for k, v in times.items()}
     c = {k: median(v) for k, v in cpu.items()}
-    spread = lambda k: (min(times[k]), max(times[k]))  # noqa: E731
     r = str(runs)
-    res.ratio("cold", f"cargo build -p xtask ({units['asis']} crates compiled)",
-              f"bare crate, same deps ({units['bare']} crates compiled)", m["asis"], m["bare"], unit="s",
-              goal=args.goal_cold, runs=r, spread=spread("asis"))
-    res.ratio("cold", f"xtask + goto-sandbox as a dependency ({units['with-sandbox']} crates compiled)",
-              "cargo build -p xtask as is", m["with-sandbox"], m["asis"], unit="s", runs=r,
-              spread=spread("with-sandbox"))
-    res.ratio("cold", "cargo build -p xtask, CPU time (user+sys)", "bare crate, CPU time", c["asis"], c["bare"],
-              unit="s", runs=r, spread=(min(cpu["asis"]), max(cpu["asis"])))
-    res.ratio("cold", "xtask + goto-sandbox, CPU time", "cargo build -p xtask as is, CPU time", c["with-sandbox"],
-              c["asis"], unit="s", runs=r)
-    res.note("cold wall times (s), in run order per subject: "
-             + "; ".join(f"{k} {', '.join(f'{v:.1f}' for v in times[k])}" for k in times))
-    res.note(f"cold: keeping goto-sandbox out of xtask's dependencies saves "
-             f"{m['with-sandbox'] - m['asis']:.1f} s of {m['with-sandbox']:.1f} s wall and "
-             f"{c['with-sandbox'] - c['asis']:.1f} s of {c['with-sandbox']:.1f} s CPU (medians of {runs})")
+    floor_label = f"floor crate, benches/floor ({units['floor']} crates compiled)"
+    res.ratio("cold", f"cargo build -p xtask, wall ({units['asis']} crates compiled)", floor_label + ", wall",
+              m["asis"], m["floor"], unit="s", goal=args.goal_cold, runs=r,
+              spread=(min(times["asis"]), max(times["asis"])))
+    res.ratio("cold", "cargo build -p xtask, CPU time (user+sys)", "floor crate, CPU time", c["asis"], c["floor"],
+              unit="s", goal=args.goal_cold, runs=r, spread=(min(cpu["asis"]), max(cpu["asis"])))
+    if "with-sandbox" in m:
+        res.ratio("cold", f"xtask + goto-sandbox as a dependency ({units['with-sandbox']} crates compiled)",
+                  "cargo build -p xtask as is", m["with-sandbox"], m["asis"], unit="s", runs=r)
+        res.ratio("cold", "xtask + goto-sandbox, CPU time", "cargo build -p xtask as is, CPU time",
+                  c["with-sandbox"], c["asis"], unit="s", runs=r)
+    res.note("cold wall / CPU times (s), in run order per subject: "
+             + "; ".join(f"{k} {', '.join(f'{w:.1f}/{u:.1f}' for w, u in zip(times[k], cpu[k]))}" for k in times))
     res.raw["cold"] = {"wall": times, "cpu": cpu}
 
 
@@ -822,6 +760,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, help="runs per subject for token (x1.5 for cached); default 20, quick 8")
     parser.add_argument("--rounds", type=int, help="rounds for smoke and dotenv; default 5, quick 3")
     parser.add_argument("--cold-runs", type=int, help="cold builds per subject; default 5, quick 1")
+    parser.add_argument("--cold-sandbox", action="store_true",
+                        help="also build xtask cold with goto-sandbox as a dependency (a third subject)")
+    parser.add_argument("--timings", action="store_true",
+                        help="pass --timings to the last round of cold builds; reports in benches/results/cold-timings")
     parser.add_argument("--latency", type=int, default=200, help="sandbox latency for smoke, ms (default 200)")
     parser.add_argument("--no-release", dest="release", action="store_false",
                         help="skip the release build used for reference rows")

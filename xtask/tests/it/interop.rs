@@ -3,44 +3,140 @@
 //! value. The token's scope has spaces and colons and its principal an `@`, so they are written
 //! in single quotes, and the seeded PAT has `+`, `/` and `=`, so it must survive unquoted.
 //!
-//! The readers run at the versions `.ci/run` installs: python-dotenv via pip, node's dotenv via
-//! npm into a folder of its own (`target/interop`, or `XTASK_INTEROP_DIR`), nothing committed.
-//! Without them these tests fail and say how to install them: a skipped interop test would
-//! look like a passing one.
+//! The readers are pinned and installed by these tests themselves, once per test run, into
+//! cargo's scratch directory for integration tests (`target/tmp/interop`): python-dotenv with
+//! `pip install --target`, node's dotenv with `npm install --prefix`. A fresh clone therefore
+//! needs only `python3` with pip, `node` with npm and a reachable package registry, nothing
+//! installed by hand. Python runs with `-I -S`, so a python-dotenv installed system-wide (at
+//! whatever version) can never stand in for the pinned one. When an install fails, the tests fail
+//! and show why: a skipped interop test would look like a passing one.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use goto_auth::dotenv::update_file;
 
 use crate::support::*;
 
-/// The python-dotenv version `.ci/run` installs.
+/// The python-dotenv version the tests install and read with.
 const PYTHON_DOTENV_VERSION: &str = "1.2.2";
-/// The version of node's dotenv `.ci/run` installs.
+/// The version of node's dotenv the tests install and read with.
 const NODE_DOTENV_VERSION: &str = "16.6.1";
 
 /// An env file's values, by key.
 type Values = BTreeMap<String, String>;
 
-/// Where npm installed node's dotenv: `XTASK_INTEROP_DIR`, else `target/interop` in the
-/// workspace.
+/// Where the pinned readers live: cargo's scratch directory for integration tests, inside the
+/// target directory, so nothing outside it is touched and `cargo clean` removes them.
 fn interop_dir() -> PathBuf {
-    std::env::var_os("XTASK_INTEROP_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/interop"))
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop")
 }
 
-/// Runs a reader and parses the JSON object of values it prints; fails the test with `install`
-/// when the reader is not there.
-fn run_reader(mut command: Command, reader: &str, install: &str) -> Values {
+/// Runs an installer; its output is kept for the failure message only.
+fn run_installer(mut command: Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
     let output = command
         .output()
-        .unwrap_or_else(|error| panic!("cannot run {reader} ({error}); {install}"));
+        .map_err(|error| format!("cannot run {shown}: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{shown} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// The folder `name` under [`interop_dir`], installed by `install` if it is not there yet.
+///
+/// The installer fills a staging folder of its own, which is then renamed into place: a rename is
+/// atomic, so the folder is either absent or complete, and a test run that loses the race with a
+/// concurrent one (two `cargo test` at once) finds the winner's complete copy and drops its own.
+/// The name carries the version, so a change of pin installs afresh.
+fn installed(name: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+    let root = interop_dir();
+    let dest = root.join(name);
+    if dest.is_dir() {
+        return Ok(dest);
+    }
+    std::fs::create_dir_all(&root)
+        .map_err(|error| format!("cannot create {}: {error}", root.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.staging-"))
+        .tempdir_in(&root)
+        .map_err(|error| format!("cannot create a staging folder in {}: {error}", root.display()))?;
+    install(staging.path())?;
+    match std::fs::rename(staging.path(), &dest) {
+        Ok(()) => Ok(dest),
+        // Another run renamed its complete copy into place first; ours goes with `staging`.
+        Err(_) if dest.is_dir() => Ok(dest),
+        Err(error) => Err(format!(
+            "cannot move {} to {}: {error}",
+            staging.path().display(),
+            dest.display()
+        )),
+    }
+}
+
+/// The folder holding the pinned python-dotenv (a `sys.path` entry), installed once per test run.
+fn python_dotenv_dir() -> &'static Path {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        installed(&format!("python-dotenv-{PYTHON_DOTENV_VERSION}"), |staging| {
+            let mut pip = Command::new("python3");
+            pip.args(["-m", "pip", "install", "--quiet", "--no-input", "--no-deps"])
+                .args(["--disable-pip-version-check", "--no-warn-script-location"])
+                .arg("--target")
+                .arg(staging)
+                .arg(format!("python-dotenv=={PYTHON_DOTENV_VERSION}"));
+            run_installer(pip)
+        })
+    });
+    match dir {
+        Ok(dir) => dir,
+        Err(why) => panic!(
+            "could not install python-dotenv {PYTHON_DOTENV_VERSION} for the interop tests \
+             (they need python3 with pip and a reachable package index): {why}"
+        ),
+    }
+}
+
+/// The folder holding node's pinned dotenv in `node_modules`, installed once per test run.
+fn node_dotenv_dir() -> &'static Path {
+    static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let dir = DIR.get_or_init(|| {
+        installed(&format!("node-dotenv-{NODE_DOTENV_VERSION}"), |staging| {
+            let mut npm = Command::new("npm");
+            npm.arg("install")
+                .arg("--prefix")
+                .arg(staging)
+                .args(["--no-save", "--no-audit", "--no-fund", "--loglevel=error"])
+                .arg(format!("dotenv@{NODE_DOTENV_VERSION}"));
+            run_installer(npm)
+        })
+    });
+    match dir {
+        Ok(dir) => dir,
+        Err(why) => panic!(
+            "could not install node's dotenv {NODE_DOTENV_VERSION} for the interop tests \
+             (they need node with npm and a reachable registry): {why}"
+        ),
+    }
+}
+
+/// Runs a reader and parses the JSON object of values it prints.
+fn run_reader(mut command: Command, reader: &str) -> Values {
+    let output = command
+        .output()
+        .unwrap_or_else(|error| panic!("cannot run {reader}: {error}"));
     assert!(
         output.status.success(),
-        "{reader} did not run: {}\n{install}",
+        "{reader} did not run: {}",
         String::from_utf8_lossy(&output.stderr).trim()
     );
     serde_json::from_slice(&output.stdout).unwrap_or_else(|error| {
@@ -52,71 +148,50 @@ fn run_reader(mut command: Command, reader: &str, install: &str) -> Values {
 }
 
 /// The file's values as python-dotenv's `dotenv_values` reads them (with its default
-/// `${VAR}` interpolation on).
+/// `${VAR}` interpolation on). `-I -S` leave the user's and the system's site-packages off the
+/// path, so only the pinned copy can be imported; the script checks its version all the same.
 fn python_dotenv(path: &Path) -> Values {
     let script = r#"
 import json, sys
-from importlib.metadata import version, PackageNotFoundError
-try:
-    installed = version("python-dotenv")
-except PackageNotFoundError:
-    sys.exit("python-dotenv is not installed")
+sys.path.insert(0, sys.argv[3])
+from importlib.metadata import version
+installed = version("python-dotenv")
 if installed != sys.argv[2]:
-    sys.exit(f"python-dotenv {installed} is installed, but the test pins {sys.argv[2]}")
+    sys.exit(f"python-dotenv {installed} was imported, but the test pins {sys.argv[2]}")
 from dotenv import dotenv_values
 print(json.dumps(dotenv_values(sys.argv[1])))
 "#;
+    let dir = python_dotenv_dir();
     let mut command = Command::new("python3");
     command
-        .args(["-c", script])
+        .args(["-I", "-S", "-c", script])
         .arg(path)
-        .arg(PYTHON_DOTENV_VERSION);
-    run_reader(
-        command,
-        "python-dotenv",
-        &format!(
-            "install it with `python3 -m pip install python-dotenv=={PYTHON_DOTENV_VERSION}` \
-             (.ci/run does)"
-        ),
-    )
+        .arg(PYTHON_DOTENV_VERSION)
+        .arg(dir);
+    run_reader(command, "python-dotenv")
 }
 
-/// The file's values as node's dotenv `parse` reads them.
+/// The file's values as node's dotenv `parse` reads them, loaded by path from the pinned copy.
 fn node_dotenv(path: &Path) -> Values {
     let script = r#"
 const [file, dir, pinned] = process.argv.slice(1);
 const path = require("path");
-let dotenv, installed;
-try {
-  dotenv = require(path.join(dir, "node_modules", "dotenv"));
-  installed = require(path.join(dir, "node_modules", "dotenv", "package.json")).version;
-} catch (error) {
-  console.error(`dotenv is not installed in ${dir}`);
-  process.exit(2);
-}
+const dotenv = require(path.join(dir, "node_modules", "dotenv"));
+const installed = require(path.join(dir, "node_modules", "dotenv", "package.json")).version;
 if (installed !== pinned) {
-  console.error(`dotenv ${installed} is installed in ${dir}, but the test pins ${pinned}`);
+  console.error(`dotenv ${installed} is in ${dir}, but the test pins ${pinned}`);
   process.exit(2);
 }
 process.stdout.write(JSON.stringify(dotenv.parse(require("fs").readFileSync(file))));
 "#;
-    let dir = interop_dir();
+    let dir = node_dotenv_dir();
     let mut command = Command::new("node");
     command
         .args(["-e", script])
         .arg(path)
-        .arg(&dir)
+        .arg(dir)
         .arg(NODE_DOTENV_VERSION);
-    run_reader(
-        command,
-        "node's dotenv",
-        &format!(
-            "install it with `npm install --prefix {} --no-save dotenv@{NODE_DOTENV_VERSION}`, or \
-             point XTASK_INTEROP_DIR at the folder holding its node_modules (.ci/run installs it \
-             into target/interop)",
-            dir.display()
-        ),
-    )
+    run_reader(command, "node's dotenv")
 }
 
 /// The file's values as dotenvy reads them, the first occurrence of a key winning as in

@@ -33,8 +33,9 @@ mod cli;
 /// by `token`, `smoke` and `api`, with exit code, message, time and file checked per cell.
 mod faults;
 
-/// The env file `token` writes, read by python-dotenv and node's dotenv at the versions `.ci/run`
-/// installs: every value exactly as dotenvy reads it.
+/// The env file `token` writes, read by python-dotenv and node's dotenv at pinned versions, which
+/// the module installs into the target directory on first use: every value exactly as dotenvy
+/// reads it.
 mod interop;
 
 /// Crash safety: `token --force` killed with SIGKILL while it writes leaves the old file or the
