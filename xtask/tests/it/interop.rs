@@ -58,7 +58,10 @@ fn run_installer(mut command: Command) -> Result<(), String> {
 /// atomic, so the folder is either absent or complete, and a test run that loses the race with a
 /// concurrent one (two `cargo test` at once) finds the winner's complete copy and drops its own.
 /// The name carries the version, so a change of pin installs afresh.
-fn installed(name: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+fn installed(
+    name: &str,
+    install: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<PathBuf, String> {
     let root = interop_dir();
     let dest = root.join(name);
     if dest.is_dir() {
@@ -69,7 +72,12 @@ fn installed(name: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> R
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.staging-"))
         .tempdir_in(&root)
-        .map_err(|error| format!("cannot create a staging folder in {}: {error}", root.display()))?;
+        .map_err(|error| {
+            format!(
+                "cannot create a staging folder in {}: {error}",
+                root.display()
+            )
+        })?;
     install(staging.path())?;
     match std::fs::rename(staging.path(), &dest) {
         Ok(()) => Ok(dest),
@@ -87,15 +95,18 @@ fn installed(name: &str, install: impl FnOnce(&Path) -> Result<(), String>) -> R
 fn python_dotenv_dir() -> &'static Path {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let dir = DIR.get_or_init(|| {
-        installed(&format!("python-dotenv-{PYTHON_DOTENV_VERSION}"), |staging| {
-            let mut pip = Command::new("python3");
-            pip.args(["-m", "pip", "install", "--quiet", "--no-input", "--no-deps"])
-                .args(["--disable-pip-version-check", "--no-warn-script-location"])
-                .arg("--target")
-                .arg(staging)
-                .arg(format!("python-dotenv=={PYTHON_DOTENV_VERSION}"));
-            run_installer(pip)
-        })
+        installed(
+            &format!("python-dotenv-{PYTHON_DOTENV_VERSION}"),
+            |staging| {
+                let mut pip = Command::new("python3");
+                pip.args(["-m", "pip", "install", "--quiet", "--no-input", "--no-deps"])
+                    .args(["--disable-pip-version-check", "--no-warn-script-location"])
+                    .arg("--target")
+                    .arg(staging)
+                    .arg(format!("python-dotenv=={PYTHON_DOTENV_VERSION}"));
+                run_installer(pip)
+            },
+        )
     });
     match dir {
         Ok(dir) => dir,
