@@ -18,13 +18,6 @@ impl flags::Api {
             [method, path] => (method.to_ascii_uppercase(), path.clone()),
             _ => unreachable!("clap allows one or two words"),
         };
-        if self.data.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
-            return Err(UsageError(format!(
-                "a {method} request carries no body, so --data cannot go with it; leave out the \
-                 method to POST the data (as `gh api` does), or name POST, PUT or PATCH"
-            ))
-            .into());
-        }
         if !path.starts_with('/') {
             return Err(UsageError(format!(
                 "the path must start with `/`, like /identity/v1/Users/me (got `{path}`)"
@@ -41,6 +34,13 @@ impl flags::Api {
         };
         if self.paginate {
             crate::paginate::check_usage(&method, body.is_some())?;
+        }
+        if self.data.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
+            return Err(UsageError(format!(
+                "a {method} request carries no body, so --data cannot go with it; leave out the \
+                 method to POST the data (as `gh api` does), or name POST, PUT or PATCH"
+            ))
+            .into());
         }
         let session = ctx.session(Duration::from_secs(self.http.timeout))?;
         // One call: its JSON answer, or None for an empty body.
