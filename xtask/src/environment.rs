@@ -10,11 +10,14 @@
 //! rules reaches into the process environment: an unquoted or double-quoted value's `$NAME` or
 //! `${NAME}` is expanded from the process environment's `NAME` when it is set, and only
 //! otherwise from a key defined earlier in the file (a single-quoted value is taken
-//! literally). That lookup happens only while reading the file and only for values the file
+//! literally; a name is letters and digits only, so `$MY_ID` is `$MY` followed by `_ID`). That lookup happens only while reading the file and only for values the file
 //! writes with a `$`; nothing else in the library reads the environment.
 //! `xtask/tests/it/environment.rs` pins the rule down.
 
 use goto_auth::keys;
+
+/// The variable GitHub Actions sets to the path of the step's environment file.
+pub const GITHUB_ENV: &str = "GITHUB_ENV";
 
 /// The snapshot of the process environment the xtask uses.
 #[derive(Clone)]
@@ -62,7 +65,7 @@ impl Environment {
             no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
             dumb_terminal: var("TERM").is_some_and(|t| t == "dumb"),
             cargo: var("CARGO").unwrap_or_else(|| "cargo".to_owned()),
-            github_env: std::env::var_os(crate::github::GITHUB_ENV)
+            github_env: std::env::var_os(GITHUB_ENV)
                 .filter(|value| !value.is_empty())
                 .map(Into::into),
             github_actions: var("GITHUB_ACTIONS").is_some_and(|v| v == "true"),

@@ -12,12 +12,9 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use goto_auth::keys;
 
-use crate::environment::Environment;
+use crate::environment::{Environment, GITHUB_ENV};
 use crate::report::UsageError;
 use crate::ui;
-
-/// The variable the runner sets to the path of the step's environment file.
-pub const GITHUB_ENV: &str = "GITHUB_ENV";
 
 /// The file `$GITHUB_ENV` names. Asked before any exchange, so that a run outside Actions
 /// fails at once (exit 2) instead of minting a token it cannot hand on.

@@ -40,10 +40,10 @@ impl flags::Smoke {
         if self.list {
             let mut text = String::new();
             for call in CALLS {
-                let scopes = if call.scopes.is_empty() {
+                let scopes = if call.scopes().is_empty() {
                     "(any token)".to_owned()
                 } else {
-                    call.scopes.join(" | ")
+                    call.scopes().join(" | ")
                 };
                 text.push_str(&format!("{:22} {scopes:22} {}\n", call.name, call.about));
             }

@@ -15,7 +15,9 @@ use crate::UserId;
 use crate::answer::{Answer, collab_error, connect_error, violation};
 use crate::paging::{self, Window};
 use crate::recording::RecordedRequest;
-use crate::routes::{Family, Route, accepted_scopes};
+use goto_apis::accepted_scopes;
+
+use crate::routes::{Family, Route};
 use crate::seed;
 use crate::state::State;
 use crate::timestamps::parse_rfc3339;

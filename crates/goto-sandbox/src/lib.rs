@@ -24,6 +24,7 @@
 mod answer;
 mod api;
 mod credentials;
+mod dispatch;
 mod drift;
 mod entropy;
 mod faults;

@@ -1,36 +1,10 @@
-//! Which path is which API, what each needs, and the order every request is judged in:
-//! route → method → rate limit → the route's own answer → shape drift.
+//! Which path is which route, which method each serves and which error envelope it speaks.
+//! The order every request is judged in lives in `dispatch`.
 
-use std::time::{Instant, SystemTime};
-
-use crate::answer::{self, Answer};
-use crate::recording::RecordedRequest;
-use crate::state::State;
-use crate::{api, drift, oauth};
-
-/// Which scopes each API route accepts, by path prefix: the sandbox's own authorization table.
-/// A token needs any one of a route's scopes; the first is the one a refusal names.
-///
-/// An empty list means any valid token will do. That is the case for notification channels,
-/// which have no dedicated scope: GoTo's guide only says to use the same user and token as for
-/// the subscriptions made on the channel. Report summaries accept two names because the sources
-/// disagree: two live integrations use `cr.v1.read`, a published summary of GoTo's reference says
-/// `call-events-report.v1.read`. The token endpoint needs no scope and is not listed.
-pub const SCOPES: &[(&str, &[&str])] = &[
-    ("/identity/v1/Users/me", &["identity:scim.me"]),
-    ("/admin/rest/v1/me", &["identity:"]),
-    ("/users/v1/lines", &["users.v1.lines.read"]),
-    ("/users/v1/users", &["users.v1.read"]),
-    ("/voice-admin/v1/phone-numbers", &["voice-admin.v1.read"]),
-    ("/voice-admin/v1/extensions", &["voice-admin.v1.read"]),
-    (
-        "/call-events-report/v1/report-summaries",
-        &["cr.v1.read", "call-events-report.v1.read"],
-    ),
-    ("/notification-channel/v1/channels", &[]),
-    ("/G2W/rest/v2/organizers/", &["collab:"]),
-    ("/G2M/rest/upcomingMeetings", &["collab:"]),
-];
+/// Which scopes each API route accepts: the table the smoke catalog reads too, so that the
+/// sandbox authorizes exactly what `cargo xtask smoke` expects (see [`goto_apis::SCOPES`] for
+/// where each name comes from).
+pub use goto_apis::SCOPES;
 
 /// A path the sandbox serves.
 #[derive(Debug, PartialEq, Eq)]
@@ -89,7 +63,7 @@ impl Route {
     }
 
     /// The one method the route serves; `None` when any method gets the same answer.
-    fn method(&self) -> Option<&'static str> {
+    pub(crate) fn method(&self) -> Option<&'static str> {
         match self {
             Route::Token => Some("POST"),
             Route::DecommissionedToken => None,
@@ -102,69 +76,6 @@ impl Route {
             Route::Webinars { .. } | Route::UpcomingMeetings => Family::Collab,
             _ => Family::Connect,
         }
-    }
-}
-
-/// The scopes [`SCOPES`] accepts on `path`, any one of which will do; empty when any valid
-/// token will do.
-pub(crate) fn accepted_scopes(path: &str) -> &'static [&'static str] {
-    SCOPES
-        .iter()
-        .find(|(prefix, _)| path.starts_with(prefix))
-        .map_or(&[], |(_, scopes)| *scopes)
-}
-
-/// The API a path belongs to for rate limiting: its first segment (`users`, `G2W`, `oauth`, …).
-/// GoTo limits each API separately, so one busy API does not slow the others.
-fn api_of(path: &str) -> &str {
-    path.trim_start_matches('/')
-        .split('/')
-        .next()
-        .unwrap_or_default()
-}
-
-/// The real answer to `request`: what the sandbox sends when no fault intervenes.
-pub(crate) fn respond(
-    state: &mut State,
-    request: &RecordedRequest,
-    now: SystemTime,
-    clock: Instant,
-) -> Answer {
-    let Some(route) = Route::recognise(&request.path) else {
-        return answer::not_found(&request.method, &request.path);
-    };
-    if let Some(method) = route.method()
-        && request.method != method
-    {
-        return answer::method_not_allowed(&request.method, &request.path, method);
-    }
-    if route == Route::DecommissionedToken {
-        return oauth::decommissioned();
-    }
-    if !state.rate_limiter.admit(api_of(&request.path), clock) {
-        return too_many_requests(state);
-    }
-    let answer = match route {
-        Route::Token => oauth::exchange(state, request, now),
-        _ => api::answer(state, &route, request, now),
-    };
-    drift::apply(&state.drifting_prefixes, &request.path, answer)
-}
-
-/// GoTo documents the 429 but not its body or headers; the body is the GoTo Connect envelope
-/// (on every route, the token endpoint included) and `Retry-After: 1` is sent unless turned off.
-fn too_many_requests(state: &mut State) -> Answer {
-    let answer = answer::connect_error(
-        429,
-        state.entropy.reference(),
-        "TOO_MANY_REQUESTS",
-        "Rate limit exceeded: slow down and retry later.",
-        Vec::new(),
-    );
-    if state.retry_after {
-        answer.with_header("retry-after", "1")
-    } else {
-        answer
     }
 }
 
@@ -184,6 +95,31 @@ mod tests {
         }
     }
 
+    /// The seeded clients and full PATs hold every name of the shared table: the first name of
+    /// each entry in `ALL_SCOPES`, the alternatives in `ALTERNATIVE_SCOPES`.
+    #[test]
+    fn the_seeded_scopes_are_the_tables_names() {
+        let sorted = |mut names: Vec<&'static str>| {
+            names.sort_unstable();
+            names.dedup();
+            names
+        };
+        let first = sorted(
+            SCOPES
+                .iter()
+                .filter_map(|(_, s)| s.first().copied())
+                .collect(),
+        );
+        let rest = sorted(
+            SCOPES
+                .iter()
+                .flat_map(|(_, s)| s.iter().skip(1).copied())
+                .collect(),
+        );
+        assert_eq!(first, sorted(crate::seed::ALL_SCOPES.to_vec()));
+        assert_eq!(rest, sorted(crate::seed::ALTERNATIVE_SCOPES.to_vec()));
+    }
+
     #[test]
     fn organizer_keys_are_one_segment() {
         assert_eq!(
@@ -201,7 +137,10 @@ mod tests {
 
     #[test]
     fn apis_are_first_segments() {
-        assert_eq!(api_of("/users/v1/lines"), "users");
-        assert_eq!(api_of("/G2W/rest/v2/organizers/1/webinars"), "G2W");
+        assert_eq!(goto_apis::api_of("/users/v1/lines"), "users");
+        assert_eq!(
+            goto_apis::api_of("/G2W/rest/v2/organizers/1/webinars"),
+            "G2W"
+        );
     }
 }

@@ -20,9 +20,9 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::answer::Answer;
+use crate::dispatch;
 use crate::faults::FaultKind;
 use crate::recording::RecordedRequest;
-use crate::routes;
 use crate::state::State;
 
 /// Request bodies are read whole; the token endpoint's are tiny, so 1 MiB is generous.
@@ -146,7 +146,7 @@ async fn handle(
         Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(FaultKind::SlowBody(_) | FaultKind::Truncate) | None => {}
     }
-    let answer = routes::respond(
+    let answer = dispatch::respond(
         &mut lock(&state),
         &recorded,
         SystemTime::now(),

@@ -1,5 +1,6 @@
-//! The smoke calls, as data: every read-only call the sandbox serves, with the scope each needs
-//! (goto-api.md §4.1) and the values it takes from earlier answers.
+//! The smoke calls, as data: every read-only call the sandbox serves, and the values each takes
+//! from earlier answers. The scopes a call needs come from the table the sandbox authorizes by,
+//! [`goto_apis::SCOPES`], whose comment says which source gave which name.
 
 /// A value a call needs from an earlier call's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,8 +27,6 @@ pub struct Call {
     /// The path and query, with `{account_key}`, `{organizer_key}`, `{from}`/`{to}` (a window
     /// around now for webinars) and `{start}`/`{end}` (the last 7 days for call reports).
     pub path: &'static str,
-    /// The scopes that allow it, any one of which will do; empty when any valid token will.
-    pub scopes: &'static [&'static str],
     /// Values it takes from `users_me`.
     pub needs: &'static [Need],
     /// The role the token's user must have, if any. Such a call is sent after `users_me`
@@ -38,6 +37,13 @@ pub struct Call {
     pub about: &'static str,
 }
 
+impl Call {
+    /// The scopes that allow it, any one of which will do; empty when any valid token will.
+    pub fn scopes(&self) -> &'static [&'static str] {
+        goto_apis::accepted_scopes(self.path)
+    }
+}
+
 /// The call whose answer supplies [`Need`]s.
 pub const USERS_ME: &str = "users_me";
 
@@ -46,7 +52,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: USERS_ME,
         path: "/identity/v1/Users/me",
-        scopes: &["identity:scim.me"],
         needs: &[],
         role: None,
         about: "SCIM: the token's user, as GoTo's PAT guide suggests",
@@ -54,7 +59,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "admin_me",
         path: "/admin/rest/v1/me",
-        scopes: &["identity:"],
         needs: &[],
         role: Some(Role::AccountAdmin),
         about: "Admin API: the user and accounts (admins only)",
@@ -62,7 +66,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "users_lines",
         path: "/users/v1/lines",
-        scopes: &["users.v1.lines.read"],
         needs: &[],
         role: None,
         about: "GoTo Connect: the user's phone lines",
@@ -70,7 +73,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "users_list",
         path: "/users/v1/users?accountKey={account_key}",
-        scopes: &["users.v1.read"],
         needs: &[Need::AccountKey],
         role: None,
         about: "GoTo Connect: the account's users",
@@ -78,7 +80,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "phone_numbers",
         path: "/voice-admin/v1/phone-numbers?accountKey={account_key}",
-        scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
         role: None,
         about: "Voice Admin: the account's phone numbers",
@@ -86,7 +87,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "extensions",
         path: "/voice-admin/v1/extensions?accountKey={account_key}",
-        scopes: &["voice-admin.v1.read"],
         needs: &[Need::AccountKey],
         role: None,
         about: "Voice Admin: the account's extensions",
@@ -94,7 +94,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "report_summaries",
         path: "/call-events-report/v1/report-summaries?accountKey={account_key}&startTime={start}&endTime={end}",
-        scopes: &["cr.v1.read"],
         needs: &[Need::AccountKey],
         role: None,
         about: "Call reports: the last 7 days' calls",
@@ -102,7 +101,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "notification_channels",
         path: "/notification-channel/v1/channels",
-        scopes: &[],
         needs: &[],
         role: None,
         about: "Notification channels of the token's user",
@@ -110,7 +108,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "webinars",
         path: "/G2W/rest/v2/organizers/{organizer_key}/webinars?fromTime={from}&toTime={to}",
-        scopes: &["collab:"],
         needs: &[Need::OrganizerKey],
         role: None,
         about: "GoToWebinar: the organizer's webinars around now",
@@ -118,7 +115,6 @@ pub const CALLS: &[Call] = &[
     Call {
         name: "upcoming_meetings",
         path: "/G2M/rest/upcomingMeetings",
-        scopes: &["collab:"],
         needs: &[],
         role: None,
         about: "GoToMeeting: upcoming meetings",
@@ -130,10 +126,20 @@ pub fn find(name: &str) -> Option<&'static Call> {
     CALLS.iter().find(|call| call.name == name)
 }
 
-/// The API a path belongs to (its first segment), the unit GoTo rate-limits.
-pub fn api_of(path: &str) -> &str {
-    path.trim_start_matches('/')
-        .split(['/', '?'])
-        .next()
-        .unwrap_or_default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The catalog and the sandbox read one table: every call must be in it.
+    #[test]
+    fn every_call_is_in_the_scope_table() {
+        for call in CALLS {
+            assert!(goto_apis::is_listed(call.path), "{}", call.name);
+        }
+        let report = find("report_summaries").unwrap();
+        assert_eq!(
+            report.scopes(),
+            ["cr.v1.read", "call-events-report.v1.read"]
+        );
+    }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use goto_auth::{CallError, Pace, Renewal, Scopes, Session, format_instant};
 
-use super::catalog::{Call, Need, Role, USERS_ME, api_of};
+use super::catalog::{Call, Need, Role, USERS_ME};
 
 /// At most this many requests in flight to one host at a time (the bound browsers use).
 const PER_HOST_CONCURRENCY: usize = 6;
@@ -134,8 +134,9 @@ impl<'s, 'a> Runner<'s, 'a> {
     }
 
     fn attempt(&self, call: &'static Call) -> (Duration, Reply) {
-        if !call.scopes.is_empty() && !self.scopes.contains_any(call.scopes) {
-            let reason = format!("the token lacks the scope {}", call.scopes.join(" or "));
+        let scopes = call.scopes();
+        if !scopes.is_empty() && !self.scopes.contains_any(scopes) {
+            let reason = format!("the token lacks the scope {}", scopes.join(" or "));
             return (Duration::ZERO, Reply::Skipped(reason));
         }
         let path = match self.fill_path(call) {
@@ -246,7 +247,7 @@ impl Pace for Pacer {
             .unwrap_or_else(PoisonError::into_inner);
         *counts.entry(host.to_owned()).or_default() += 1;
         drop(counts);
-        self.wait_for_slot(api_of(path));
+        self.wait_for_slot(goto_apis::api_of(path));
     }
 
     fn leave(&self, host: &str) {

@@ -15,6 +15,13 @@ mod token;
 /// `status` and `init`.
 mod status_init;
 
+/// Where the process environment reaches into the env file: dotenvy's `$NAME` expansion.
+mod environment;
+
+/// The code's structure: no import cycles between modules, no panic catching in the xtask,
+/// every xtask module under 300 lines.
+mod structure;
+
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 

@@ -150,6 +150,47 @@ fn ok_calls_without_their_scope_are_skipped_not_failed() {
     );
 }
 
+/// Report summaries go by two scope names in GoTo's sources; a token holding only the one a
+/// published summary gives runs the call as well as one holding `cr.v1.read`.
+#[test]
+fn ok_report_summaries_run_with_either_name_of_their_scope() {
+    let sandbox = Sandbox::start();
+    for scope in ["call-events-report.v1.read", "cr.v1.read"] {
+        let pat = format!("pat-with-identity-and-{scope}");
+        sandbox.add_pat(goto_sandbox::Pat {
+            value: pat.clone(),
+            user: goto_sandbox::UserId::Admin,
+            scopes: vec!["identity:scim.me".to_owned(), scope.to_owned()],
+            revoked: false,
+        });
+        let ws = Workspace::for_sandbox(&sandbox, &pat);
+        let run = smoke(&ws, &["--only", "report_summaries"]);
+        run.assert_code(0);
+        let line = line(&run, "report_summaries");
+        assert!(
+            line.contains(" 200 ") && line.contains(" ok"),
+            "{scope}: {line}"
+        );
+    }
+}
+
+#[test]
+fn ok_list_goes_to_stdout_with_every_scope_name() {
+    let run = crate::support::xtask(&["smoke", "--list"]).run();
+    run.assert_code(0);
+    assert_eq!(run.stderr, "");
+    let report = run
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("report_summaries "))
+        .expect("report_summaries is listed");
+    assert!(
+        report.contains("cr.v1.read | call-events-report.v1.read"),
+        "{report}"
+    );
+    assert!(run.stdout.contains("(any token)"));
+}
+
 #[test]
 fn err_changed_shape_fails_with_a_diff_and_writes_nothing_in_ci() {
     let sandbox = Sandbox::start();
