@@ -35,8 +35,9 @@ pub use file::{Written, read_file, update_file};
 ///
 /// Token-shaped values (every character in `[A-Za-z0-9._~+/=-]`, which covers JWTs and
 /// base64url) are written bare, as is the empty string. Anything else is written in
-/// single quotes, the only quoting the three parsers agree on. The measurements behind these rules
-/// are in `shared/reference/anchors.md` §3.3.
+/// single quotes, the only quoting the three parsers agree on. These rules come from writing
+/// each kind of value and reading it back with all three parsers; the cases are the matrix in
+/// this module's unit tests and the interop tests of the xtask.
 ///
 /// # Errors
 ///

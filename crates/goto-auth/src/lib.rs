@@ -1,8 +1,10 @@
 //! The core of the workspace: configuration, secrets, the PAT exchange, the token cache, the
 //! authenticated call and the lossless `.env` editor.
 //!
-//! This crate never prints and never reads the process environment on its own: the caller hands
-//! it what it needs ([`Sources::new`] takes an environment lookup, a [`Session`] tells its
+//! This crate never prints, and reads the process environment in one place only: while
+//! [`read_file`] reads the env file, dotenvy expands an unquoted or double-quoted value's `$NAME`
+//! from the environment (else from a key defined earlier in the file). Everything else the
+//! caller hands in ([`Sources::new`] takes an environment lookup, a [`Session`] tells its
 //! [`Notices`] what happens), so the caller alone decides what a user sees. Secrets live in the
 //! secret types ([`ClientSecret`], [`PersonalAccessToken`], [`AccessToken`]), which have no
 //! `Display`, and every text built from a server's answer goes through a [`Redactor`].

@@ -25,6 +25,9 @@ mod structure;
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 
+/// The `.snap.new` files smoke writes, listed and accepted by the real `cargo-insta`.
+mod insta_review;
+
 /// Using the token elsewhere: `token --header` and `--github-env`, `exec` (environment, stdin,
 /// exit codes, forwarded signals), `api --paginate` with a request count, `completions`.
 mod daily;

@@ -161,28 +161,28 @@ fn ok_symlink_stays_a_link_and_its_target_is_updated() {
 #[test]
 fn ok_relative_symlink_chain() {
     let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("shared")).unwrap();
+    fs::create_dir(dir.path().join("linked")).unwrap();
     fs::create_dir(dir.path().join("project")).unwrap();
-    let target = dir.path().join("shared/real.env");
+    let target = dir.path().join("linked/real.env");
     fs::write(&target, "A=1\nK=old").unwrap();
-    // project/.env -> ../shared/hop.env -> real.env, each relative to its own directory.
-    symlink("real.env", dir.path().join("shared/hop.env")).unwrap();
+    // project/.env -> ../linked/hop.env -> real.env, each relative to its own directory.
+    symlink("real.env", dir.path().join("linked/hop.env")).unwrap();
     let link = dir.path().join("project/.env");
-    symlink("../shared/hop.env", &link).unwrap();
+    symlink("../linked/hop.env", &link).unwrap();
 
     update_file(&link, &[("K", "new")]).unwrap();
 
     assert_eq!(
         fs::read_link(&link).unwrap(),
-        Path::new("../shared/hop.env")
+        Path::new("../linked/hop.env")
     );
     assert_eq!(
-        fs::read_link(dir.path().join("shared/hop.env")).unwrap(),
+        fs::read_link(dir.path().join("linked/hop.env")).unwrap(),
         Path::new("real.env")
     );
     assert_eq!(fs::read_to_string(&target).unwrap(), "A=1\nK=new");
     assert_eq!(
-        names_in(&dir.path().join("shared")),
+        names_in(&dir.path().join("linked")),
         ["hop.env", "real.env"]
     );
     assert_eq!(names_in(&dir.path().join("project")), [".env"]);
