@@ -14,6 +14,7 @@ mod github;
 mod json_report;
 mod junit;
 mod outcome;
+mod pacer;
 mod report;
 mod runner;
 mod shape;

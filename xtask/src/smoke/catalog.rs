@@ -15,7 +15,7 @@ pub enum Need {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     /// An account administrator: the Admin API answers everyone else 401 `not.authenticated`,
-    /// whatever the token's scopes (goto-api.md §4, §6).
+    /// whatever the token's scopes, as GoTo's admin guides say and live tokens were seen to get.
     AccountAdmin,
 }
 

@@ -99,7 +99,7 @@ fn ok_cargo_insta_lists_and_accepts_what_smoke_leaves_for_review() {
 
     let listed = insta(&project, &["pending-snapshots"]);
     assert!(
-        listed.contains("xtask/snapshots/live/users_lines.snap"),
+        listed.contains("snapshots/live/users_lines.snap"),
         "{listed}"
     );
     insta(&project, &["accept"]);
