@@ -90,7 +90,7 @@ impl Notices for Ui {
 
     fn retrying(&self, target: &str, notice: &RetryNotice) {
         self.warn(&format!(
-            "{target} answered {}; retrying in {:.1} s (attempt {} of {})",
+            "{target} {}; retrying in {:.1} s (attempt {} of {})",
             notice.cause,
             notice.wait.as_secs_f64(),
             notice.attempt + 1,

@@ -252,17 +252,42 @@ pub enum ExchangeError {
     /// longer than it waits.
     #[error(
         "{url} answered 429 Too Many Requests{}: GoTo allows about 10 requests per second per API; try again later",
-        retry_after.as_deref().map(|wait| format!(" and asks to wait {} (Retry-After), longer than this tool waits", describe_wait(wait))).unwrap_or_default()
+        rate_limit_wait(retry_after.as_deref(), *too_long)
     )]
     RateLimited {
         /// Where the request went.
         url: String,
         /// The `Retry-After` header of the last answer, verbatim.
         retry_after: Option<String>,
+        /// Whether `Retry-After` asked for longer than the retry policy waits
+        /// ([`crate::retry::RETRY_AFTER_CAP`]), which is why no retry followed.
+        too_long: bool,
     },
     /// No usable answer at all.
     #[error(transparent)]
     Transport(#[from] TransportError),
+    /// Retries ran out: `last` is what the last of `attempts` attempts came to.
+    #[error("after {attempts} attempts, {last}")]
+    Retried {
+        /// How many attempts were made, the first included.
+        attempts: u32,
+        /// The last attempt's failure.
+        last: Box<ExchangeError>,
+    },
+}
+
+/// What a 429's `Retry-After` said, for its message: a wait the tool honoured is reported as
+/// GoTo's request, not as the reason the tool gave up.
+fn rate_limit_wait(retry_after: Option<&str>, too_long: bool) -> String {
+    match retry_after {
+        Some(wait) if too_long => format!(
+            " and asks to wait {} (Retry-After), longer than the {} s this tool waits",
+            describe_wait(wait),
+            crate::retry::RETRY_AFTER_CAP.as_secs()
+        ),
+        Some(wait) => format!(" (Retry-After: {})", wait.trim()),
+        None => String::new(),
+    }
 }
 
 /// A `Retry-After` value as a person reads it: seconds get their unit, a date stays a date.

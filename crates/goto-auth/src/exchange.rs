@@ -68,9 +68,15 @@ pub fn parse_token_response(
 ) -> Result<Token, ExchangeError> {
     let status = answer.status;
     if status == 429 {
+        let too_long = answer
+            .retry_after
+            .as_deref()
+            .and_then(|wait| crate::retry::parse_retry_after(wait, now))
+            .is_some_and(|wait| wait > crate::retry::RETRY_AFTER_CAP);
         return Err(ExchangeError::RateLimited {
             url: url.to_owned(),
             retry_after: answer.retry_after.clone(),
+            too_long,
         });
     }
     let json = serde_json::from_slice::<serde_json::Value>(&answer.body).ok();
@@ -196,8 +202,21 @@ pub fn exchange(
     on_retry: impl FnMut(&RetryNotice),
 ) -> Result<Token, ExchangeError> {
     let request = token_request(config);
-    let answer = client.send_with_retries(&request, on_retry)?;
-    parse_token_response(&answer, &request.url, SystemTime::now(), &config.redactor())
+    let attempts = client.send_counting(&request, on_retry);
+    let result = attempts
+        .result
+        .map_err(ExchangeError::from)
+        .and_then(|answer| {
+            parse_token_response(&answer, &request.url, SystemTime::now(), &config.redactor())
+        });
+    // A failure after retries says so: "answered 429" alone would hide three more tries.
+    result.map_err(|last| match attempts.made {
+        1 => last,
+        attempts => ExchangeError::Retried {
+            attempts,
+            last: Box::new(last),
+        },
+    })
 }
 
 fn json_type(value: &serde_json::Value) -> &'static str {

@@ -101,10 +101,37 @@ impl fmt::Debug for HttpResponse {
 pub struct RetryNotice {
     /// The attempt that just failed (1-based).
     pub attempt: u32,
-    /// What went wrong: a status like `503` or a transport failure's description.
+    /// The status of its answer, when one came.
+    pub status: Option<u16>,
+    /// What went wrong, as a phrase that follows the target's name: `answered 503`, `did not
+    /// answer within 30 s`, `could not be reached (Connection refused)`.
     pub cause: String,
     /// How long we wait before the next attempt.
     pub wait: Duration,
+}
+
+/// What [`HttpClient::send_counting`] came to: the last attempt's result, and how many
+/// attempts were made, so a final message can say that retries ran out.
+#[derive(Debug)]
+pub struct Attempts {
+    /// The last attempt's answer, or why it got none.
+    pub result: Result<HttpResponse, TransportError>,
+    /// How many attempts were made, the first included.
+    pub made: u32,
+}
+
+/// The phrase for an attempt that got `result`, as [`RetryNotice::cause`] reads.
+fn cause_of(result: &Result<HttpResponse, TransportError>) -> String {
+    match result {
+        Ok(answer) => format!("answered {}", answer.status),
+        Err(TransportError::Timeout { timeout, .. }) => {
+            format!("did not answer within {} s", timeout.as_secs())
+        }
+        Err(TransportError::Connection { detail, .. }) => {
+            format!("could not be reached ({detail})")
+        }
+        Err(error) => format!("failed: {error}"),
+    }
 }
 
 /// A blocking HTTP client: rustls with the ring provider, no redirects (a redirect could carry
@@ -219,28 +246,45 @@ impl HttpClient {
     pub fn send_with_retries(
         &self,
         request: &HttpRequest,
-        mut on_retry: impl FnMut(&RetryNotice),
+        on_retry: impl FnMut(&RetryNotice),
     ) -> Result<HttpResponse, TransportError> {
+        self.send_counting(request, on_retry).result
+    }
+
+    /// [`HttpClient::send_with_retries`], also saying how many attempts were made.
+    pub fn send_counting(
+        &self,
+        request: &HttpRequest,
+        mut on_retry: impl FnMut(&RetryNotice),
+    ) -> Attempts {
         let mut attempt = 1;
         loop {
             let result = self.send(request);
-            let (outcome, cause) = match &result {
-                Ok(answer) => (
-                    Attempt::Answer {
-                        status: answer.status,
-                        retry_after: answer.retry_after.as_deref(),
-                    },
-                    answer.status.to_string(),
-                ),
-                Err(TransportError::TooLarge { .. }) => return result,
-                Err(error) => (Attempt::NoAnswer, error.to_string()),
+            let outcome = match &result {
+                Ok(answer) => Attempt::Answer {
+                    status: answer.status,
+                    retry_after: answer.retry_after.as_deref(),
+                },
+                Err(TransportError::TooLarge { .. }) => {
+                    return Attempts {
+                        result,
+                        made: attempt,
+                    };
+                }
+                Err(_) => Attempt::NoAnswer,
             };
             match retry::next(attempt, outcome, SystemTime::now(), retry::jitter()) {
-                Next::Stop => return result,
+                Next::Stop => {
+                    return Attempts {
+                        result,
+                        made: attempt,
+                    };
+                }
                 Next::RetryAfter(wait) => {
                     on_retry(&RetryNotice {
                         attempt,
-                        cause,
+                        status: result.as_ref().ok().map(|answer| answer.status),
+                        cause: cause_of(&result),
                         wait,
                     });
                     std::thread::sleep(wait);

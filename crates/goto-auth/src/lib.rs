@@ -40,7 +40,7 @@ pub use dotenv::{
 };
 pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
 pub use exchange::{exchange, parse_token_response, token_request};
-pub use http::{HttpClient, HttpRequest, HttpResponse, Reach, RetryNotice};
+pub use http::{Attempts, HttpClient, HttpRequest, HttpResponse, Reach, RetryNotice};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};

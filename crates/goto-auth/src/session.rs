@@ -179,6 +179,14 @@ pub enum CallError {
         /// GoTo's error code and message, secret-free.
         summary: String,
     },
+    /// Retries ran out: `last` is what the last of `attempts` attempts came to.
+    #[error("after {attempts} attempts, {last}")]
+    Retried {
+        /// How many attempts were made, the first included.
+        attempts: u32,
+        /// The last attempt's failure.
+        last: Box<CallError>,
+    },
     /// A 2xx answer whose body is not JSON (a captive portal's page, a cut-off answer).
     #[error("{method} {path} answered {status} with {}: \"{excerpt}\"", not_json(content_type.as_deref()))]
     NotJson {
@@ -203,6 +211,7 @@ impl CallError {
             | CallError::Refused { status, .. }
             | CallError::InsufficientScope { status, .. }
             | CallError::NotJson { status, .. } => Some(*status),
+            CallError::Retried { last, .. } => last.status(),
             CallError::Session(_) | CallError::Transport(_) => None,
         }
     }
@@ -226,9 +235,25 @@ impl CallError {
                 format!("the token was rejected and a new exchange failed: {source}")
             }
             CallError::InsufficientScope { scope, .. } => scope_words(scope.as_deref()),
+            CallError::Retried { attempts, last } => {
+                format!("after {attempts} attempts, {}", last.detail())
+            }
             CallError::Session(error) => error.to_string(),
             CallError::Transport(error) => error.to_string(),
         }
+    }
+}
+
+/// `error`, as the last of `made` attempts: wrapped in [`CallError::Retried`] when retries ran
+/// out, so the message says how many attempts were made.
+fn retried(made: u32, error: CallError) -> CallError {
+    if made > 1 {
+        CallError::Retried {
+            attempts: made,
+            last: Box::new(error),
+        }
+    } else {
+        error
     }
 }
 
@@ -347,13 +372,15 @@ impl<'a> Session<'a> {
         let send = |token: &AccessToken, elapsed: &mut Duration| {
             self.send(method, path, body.clone(), token, pace, elapsed)
         };
-        let mut answer = send(&token.access_token, elapsed)?;
+        // `made`: how many attempts the last request took; a failure after retries says so.
+        let (mut answer, mut made) = send(&token.access_token, elapsed)?;
         let mut used = token.access_token;
         if is_token_rejection(&answer) && renewal == Renewal::Allowed {
             used = self.renewed(method, path, &used, &answer)?;
-            answer = send(&used, elapsed)?;
+            (answer, made) = send(&used, elapsed)?;
         }
         self.read(method, path, answer, &used)
+            .map_err(|error| retried(made, error))
     }
 
     fn send(
@@ -364,7 +391,8 @@ impl<'a> Session<'a> {
         token: &AccessToken,
         pace: &dyn Pace,
         elapsed: &mut Duration,
-    ) -> Result<HttpResponse, CallError> {
+    ) -> Result<(HttpResponse, u32), CallError> {
+        let mut made = 1;
         let base = base_for(
             path,
             self.sources.api_url().map_err(SessionError::from)?.as_ref(),
@@ -374,13 +402,19 @@ impl<'a> Session<'a> {
         pace.enter(base.host(), path);
         let started = Instant::now();
         let result = if method == "GET" || method == "HEAD" {
-            client.send_with_retries(&request, |notice| self.notices.retrying(path, notice))
+            let attempts =
+                client.send_counting(&request, |notice| self.notices.retrying(path, notice));
+            made = attempts.made;
+            attempts.result
         } else {
             client.send(&request)
         };
         *elapsed += started.elapsed();
         pace.leave(base.host());
-        result.map_err(CallError::Transport)
+        match result {
+            Ok(answer) => Ok((answer, made)),
+            Err(error) => Err(retried(made, CallError::Transport(error))),
+        }
     }
 
     /// A 2xx answer's JSON, or the typed failure, its texts built free of every secret this

@@ -122,9 +122,16 @@ fn err_slow_body_is_bounded_by_the_timeout() {
     let error = exchange(&client(1), &config(&sandbox, seed::PAT), |_| {}).unwrap_err();
     assert!(
         matches!(
-            error,
-            ExchangeError::Transport(TransportError::Timeout { .. })
+            &error,
+            ExchangeError::Retried { attempts: 4, last }
+                if matches!(**last, ExchangeError::Transport(TransportError::Timeout { .. }))
         ),
+        "{error}"
+    );
+    assert!(
+        error
+            .to_string()
+            .starts_with("after 4 attempts, no answer from "),
         "{error}"
     );
     assert!(
