@@ -10,7 +10,6 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use goto_auth::dotenv;
 use goto_auth::keys;
 use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
 
@@ -55,7 +54,7 @@ pub fn interactive() -> bool {
 /// and exchanges the PAT once to prove them.
 pub fn run(ctx: &Context) -> anyhow::Result<()> {
     let (ui, env_file) = (&ctx.ui, ctx.env_file.as_path());
-    let current = dotenv::read_file(env_file)?;
+    let current = goto_auth::read_file(env_file)?;
     let current_value = |key: &str| {
         current
             .iter()
@@ -82,7 +81,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     }
     if !answers.is_empty() {
         let updates: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        dotenv::update_file(env_file, &updates)
+        goto_auth::update_file(env_file, &updates)
             .with_context(|| format!("could not write the values to {}", env_file.display()))?;
         ui.success(&format!(
             "Saved {} in {}",

@@ -1,4 +1,4 @@
-//! How `goto_auth::dotenv::update_file` scales with the size of the env file (benchmark #5).
+//! How `goto_auth::update_file` scales with the size of the env file (benchmark #5).
 //!
 //! ```console
 //! $ cargo build --release --example dotenv_scale -p goto-auth

@@ -19,7 +19,7 @@
 mod api;
 mod cache;
 mod config;
-pub mod dotenv;
+mod dotenv;
 mod error;
 mod exchange;
 mod http;
