@@ -115,8 +115,9 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     if is_usage { USAGE } else { FAILURE }
 }
 
-/// Whether an env-file error means the file could not be read (configuration, exit 2) rather
-/// than that a write failed (exit 1).
+/// Whether an env-file error means the file could not be read or is not one the tool may write
+/// (configuration, exit 2, always found before any request) rather than that a write failed
+/// (exit 1).
 fn is_unreadable(error: &EnvFileError) -> bool {
     matches!(
         error,
@@ -124,5 +125,8 @@ fn is_unreadable(error: &EnvFileError) -> bool {
             | EnvFileError::Read { .. }
             | EnvFileError::NotUtf8 { .. }
             | EnvFileError::Parse { .. }
+            | EnvFileError::NotRegular { .. }
+            | EnvFileError::NotWritable { .. }
+            | EnvFileError::OwnerNotKept { .. }
     )
 }

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use goto_auth::{Provenance, format_instant};
+use goto_auth::{Provenance, format_instant, human_duration};
 
 use crate::Context;
 use crate::flags;
@@ -66,20 +66,11 @@ fn or_unknown(text: &str) -> &str {
     if text.is_empty() { "(not given)" } else { text }
 }
 
-/// "in 59 min", "in 2 h 5 min", or "expired 3 min ago", for status lines.
+/// "valid until … (59 min left)" or "expired at … (6 years ago)", for status lines.
 pub fn describe_expiry(expires_at: SystemTime, now: SystemTime) -> String {
     let at = format_instant(expires_at);
     match expires_at.duration_since(now) {
-        Ok(left) => format!("valid until {at} ({} left)", minutes(left)),
-        Err(past) => format!("expired at {at} ({} ago)", minutes(past.duration())),
-    }
-}
-
-fn minutes(duration: Duration) -> String {
-    let minutes = duration.as_secs() / 60;
-    match minutes {
-        0 => format!("{} s", duration.as_secs()),
-        1..=119 => format!("{minutes} min"),
-        _ => format!("{} h {} min", minutes / 60, minutes % 60),
+        Ok(left) => format!("valid until {at} ({} left)", human_duration(left)),
+        Err(past) => format!("expired at {at} ({} ago)", human_duration(past.duration())),
     }
 }

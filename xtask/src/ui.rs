@@ -2,8 +2,9 @@
 //! scripts; colour only on a terminal, never under `NO_COLOR`.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 
-use goto_auth::{ExchangeReason, Notices, RetryNotice};
+use goto_auth::{ExchangeReason, Notices, RetryNotice, UnportableValue};
 
 use crate::environment::Environment;
 
@@ -81,6 +82,24 @@ impl Ui {
 }
 
 /// What a session reports, as the lines a person reads.
+impl Ui {
+    /// Names the lines of the env file that dotenvy refuses and the tool passes over.
+    pub fn warn_foreign_lines(&self, env_file: &Path, lines: &[goto_auth::dotenv::ForeignLine]) {
+        for line in lines {
+            let what = match &line.key {
+                Some(key) => format!("line {} ({key})", line.line),
+                None => format!("line {}", line.line),
+            };
+            self.warn(&format!(
+                "{what} of {} is not something dotenvy can read ({}); it defines no GOTO_* key, \
+                 so it is kept as it is and ignored",
+                env_file.display(),
+                line.hint
+            ));
+        }
+    }
+}
+
 impl Notices for Ui {
     fn exchanging(&self, token_url: &str, reason: ExchangeReason) {
         self.step(&format!(
@@ -100,6 +119,23 @@ impl Notices for Ui {
 
     fn renewing(&self) {
         self.warn("an API rejected the access token; exchanging the PAT once more");
+    }
+
+    fn left_empty(&self, env_file: &Path, key: &str, reason: &UnportableValue) {
+        self.warn(&format!(
+            "{key} is left empty in {}: the value the server sent {reason}; the token itself is \
+             stored",
+            env_file.display()
+        ));
+    }
+
+    fn written_in_place(&self, env_file: &Path) {
+        self.warn(&format!(
+            "{} was written in place, not atomically: it cannot be replaced by a rename (a \
+             bind-mounted file, or a directory that cannot hold a temporary file); the write was \
+             flushed to disk, but a crash during it could have left the file incomplete",
+            env_file.display()
+        ));
     }
 }
 

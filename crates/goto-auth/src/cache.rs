@@ -69,7 +69,12 @@ pub enum ExchangeReason {
     NoToken,
     /// The stored expiry is missing or unreadable.
     UnknownExpiry,
-    /// The token has expired or expires within [`REUSE_MARGIN`].
+    /// The token has expired, this long ago.
+    Expired {
+        /// How long ago it expired.
+        ago: Duration,
+    },
+    /// The token is still valid but expires within [`REUSE_MARGIN`].
     Expiring,
     /// The token was minted for another client id, PAT or host.
     OtherCredentials,
@@ -79,11 +84,19 @@ pub enum ExchangeReason {
 
 impl fmt::Display for ExchangeReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let ExchangeReason::Expired { ago } = self {
+            return write!(
+                f,
+                "the stored token expired {} ago",
+                crate::time::human_duration(*ago)
+            );
+        }
         f.write_str(match self {
             ExchangeReason::Forced => "--force was given",
             ExchangeReason::NoToken => "the env file holds no token yet",
             ExchangeReason::UnknownExpiry => "the stored token's expiry is missing or unreadable",
             ExchangeReason::Expiring => "the stored token expires within 5 minutes",
+            ExchangeReason::Expired { .. } => unreachable!("written above"),
             ExchangeReason::OtherCredentials => {
                 "the stored token was minted for another client, PAT or token host"
             }
@@ -124,6 +137,9 @@ pub fn decide(
     else {
         return Decision::Exchange(ExchangeReason::UnknownExpiry);
     };
+    if let Ok(ago) = now.duration_since(expires_at) {
+        return Decision::Exchange(ExchangeReason::Expired { ago });
+    }
     if expires_at < now + REUSE_MARGIN {
         return Decision::Exchange(ExchangeReason::Expiring);
     }
@@ -195,6 +211,20 @@ mod tests {
             decide_for(&stored(Some(299), &mine, now)),
             Some(ExchangeReason::Expiring)
         );
+        let expired = CachedToken {
+            expires_at: Some(now - Duration::from_secs(6 * 366 * 86_400)),
+            ..cached(Some(0), &mine, now)
+        };
+        let decision = decide_for(&expired);
+        assert_eq!(
+            decision,
+            Decision::Exchange(ExchangeReason::Expired {
+                ago: Duration::from_secs(6 * 366 * 86_400)
+            })
+        );
+        if let Decision::Exchange(reason) = decision {
+            assert_eq!(reason.to_string(), "the stored token expired 6 years ago");
+        }
         assert_eq!(
             decide_for(&stored(None, &mine, now)),
             Some(ExchangeReason::UnknownExpiry)

@@ -95,9 +95,15 @@ impl Sources {
 
     /// The token host: `GOTO_AUTH_URL` or GoTo's default.
     ///
+    /// GoTo's guide writes the endpoint in full (`https://authentication.logmeininc.com/oauth/token`),
+    /// so a URL ending in `/oauth/token` names the same host as one without the path. Any other
+    /// path is refused: the tool always posts to `/oauth/token` on the host, and a path would
+    /// otherwise be doubled or sent somewhere the user did not mean.
+    ///
     /// # Errors
     ///
-    /// The URL is not https (or http to loopback), or is GoTo's decommissioned token host.
+    /// The URL is not https (or http to loopback), is GoTo's decommissioned token host, or has
+    /// a path other than `/oauth/token`.
     pub fn auth_url(&self) -> Result<BaseUrl, UrlError> {
         let text = self
             .user_value(keys::AUTH_URL)
@@ -108,7 +114,14 @@ impl Sources {
                 key: keys::AUTH_URL,
             });
         }
-        Ok(url)
+        match url.path() {
+            "" => Ok(url),
+            "/oauth/token" => Ok(url.without_path()),
+            path => Err(UrlError::TokenHostPath {
+                key: keys::AUTH_URL,
+                path: path.to_owned(),
+            }),
+        }
     }
 
     /// `GOTO_API_URL`, when set.
@@ -156,16 +169,10 @@ pub struct Config {
 }
 
 impl Config {
-    /// The token endpoint: `{GOTO_AUTH_URL}/oauth/token`, or `{…}/oauth/v2/token` when the base
-    /// ends in `/oauth/v2` (GoTo's old layout, kept so its "no longer valid" answer can be
-    /// recognised and explained).
+    /// The token endpoint: `{GOTO_AUTH_URL}/oauth/token` (the host has no path; see
+    /// [`Sources::auth_url`]).
     pub fn token_url(&self) -> String {
-        let base = self.auth_url.as_str();
-        if base.ends_with("/oauth/v2") || base.ends_with("/oauth") {
-            self.auth_url.join("/token")
-        } else {
-            self.auth_url.join("/oauth/token")
-        }
+        self.auth_url.join("/oauth/token")
     }
 
     /// A redactor for the credentials this configuration sends, for every message built
@@ -264,8 +271,42 @@ mod tests {
             "https://authentication.logmeininc.com/oauth/token"
         );
         assert_eq!(
-            config("http://127.0.0.1:9/oauth/v2/").token_url(),
-            "http://127.0.0.1:9/oauth/v2/token"
+            config("http://127.0.0.1:9/").token_url(),
+            "http://127.0.0.1:9/oauth/token"
         );
+    }
+
+    #[test]
+    fn ok_the_guides_endpoint_url_is_the_same_host() {
+        for text in [
+            "https://authentication.logmeininc.com/oauth/token",
+            "https://authentication.logmeininc.com/oauth/token/",
+            "https://authentication.logmeininc.com/",
+        ] {
+            let url = sources(&[("GOTO_AUTH_URL", text)], &[]).auth_url().unwrap();
+            assert_eq!(url.as_str(), DEFAULT_AUTH_URL, "{text}");
+        }
+    }
+
+    #[test]
+    fn err_any_other_path_is_refused_as_the_token_host() {
+        for (text, path) in [
+            ("https://authentication.logmeininc.com/oauth", "/oauth"),
+            (
+                "https://authentication.logmeininc.com/oauth/v2",
+                "/oauth/v2",
+            ),
+            ("http://127.0.0.1:9/oauth/token/x", "/oauth/token/x"),
+            ("https://proxy.example.com/goto", "/goto"),
+        ] {
+            let error = sources(&[("GOTO_AUTH_URL", text)], &[])
+                .auth_url()
+                .unwrap_err();
+            assert!(
+                matches!(&error, UrlError::TokenHostPath { path: p, .. } if p == path),
+                "{text}: {error:?}"
+            );
+            assert!(error.to_string().contains("is the token host"), "{error}");
+        }
     }
 }

@@ -29,21 +29,27 @@ use std::path::PathBuf;
 
 use syntax::LineKind;
 
-pub use file::{Written, read_file, update_file};
+pub use file::{EnvFile, LockedEnvFile, Written, read, read_file, update_file};
+pub use syntax::ForeignLine;
 
 /// Renders `value` so that dotenvy, python-dotenv and node's dotenv all read it back exactly.
 ///
 /// Token-shaped values (every character in `[A-Za-z0-9._~+/=-]`, which covers JWTs and
-/// base64url) are written bare, as is the empty string. Anything else is written in
-/// single quotes, the only quoting the three parsers agree on. These rules come from writing
-/// each kind of value and reading it back with all three parsers; the cases are the matrix in
-/// this module's unit tests and the interop tests of the xtask.
+/// base64url) are written bare, as is the empty string. Anything else is written in single
+/// quotes, which all three parsers read literally apart from the few sequences refused below. A
+/// value with a single quote (an email like `o'hara@example.com`) cannot go in single quotes; it
+/// is written in double quotes when it holds none of `"`, `\`, `$` and backtick, the characters
+/// that one of the three parsers treats specially inside double quotes (escapes, substitution,
+/// node's backtick quoting). These rules come from writing each kind of value and reading it
+/// back with all three parsers; the cases are the matrix in this module's unit tests and the
+/// interop tests of the xtask.
 ///
 /// # Errors
 ///
 /// Returns an [`UnportableValue`] naming the offending character or sequence when no encoding
-/// reads back the same in all three parsers: a single quote, the sequence `${`, a double
-/// backslash, a trailing backslash, or a control or line-separator character.
+/// reads back the same in all three parsers: a single quote together with `"`, `\`, `$` or a
+/// backtick, the sequence `${`, a double backslash, a trailing backslash, or a control or
+/// line-separator character.
 pub fn render_value(value: &str) -> Result<String, UnportableValue> {
     if let Some(c) = value.chars().find(|c| c.is_control()) {
         return Err(UnportableValue::ControlCharacter {
@@ -56,7 +62,10 @@ pub fn render_value(value: &str) -> Result<String, UnportableValue> {
         });
     }
     if value.contains('\'') {
-        return Err(UnportableValue::SingleQuote);
+        if value.contains(['"', '\\', '$', '`']) {
+            return Err(UnportableValue::SingleQuote);
+        }
+        return Ok(format!("\"{value}\""));
     }
     if value.contains("${") {
         return Err(UnportableValue::Interpolation);
@@ -72,6 +81,31 @@ pub fn render_value(value: &str) -> Result<String, UnportableValue> {
     } else {
         Ok(format!("'{value}'"))
     }
+}
+
+/// Empties the value of each key in `optional` that [`render_value`] refuses, and returns those
+/// keys with the reason, so that the caller can warn. The other values are left for the write to
+/// check: a refused value of any other key still refuses the whole write.
+///
+/// This is how an informational token key (such as the principal) with a value no reader can
+/// carry is left out without throwing away the token it describes. The key is emptied rather than
+/// dropped, so that a value stored for an earlier token does not stay behind as if it described
+/// this one.
+pub fn blank_unportable<K: AsRef<str>>(
+    updates: &mut [(K, String)],
+    optional: &[&str],
+) -> Vec<(String, UnportableValue)> {
+    let mut blanked = Vec::new();
+    for (key, value) in updates.iter_mut() {
+        if !optional.contains(&key.as_ref()) {
+            continue;
+        }
+        if let Err(reason) = render_value(value) {
+            value.clear();
+            blanked.push((key.as_ref().to_owned(), reason));
+        }
+    }
+    blanked
 }
 
 /// Characters every parser reads literally in an unquoted value.
@@ -95,16 +129,18 @@ fn is_bare(c: char) -> bool {
 ///
 /// - [`EditError::InvalidKey`] when a key is not in dotenvy's grammar `[A-Za-z_][A-Za-z0-9_.]*`.
 /// - [`EditError::Unportable`] when a value cannot be written portably (see [`render_value`]).
-/// - [`EditError::Parse`] when dotenvy cannot read `contents` in the first place: editing a file
-///   nobody can read would only hide the problem.
+/// - [`EditError::Parse`] when dotenvy cannot read a line of `contents` that mentions a `GOTO_`
+///   key: editing a file whose own lines nobody can read would only hide the problem. A refused
+///   line that mentions no `GOTO_` key belongs to another tool (python-dotenv and node's dotenv
+///   read `APP_NAME=My App`, dotenvy does not), and is kept byte for byte.
 /// - [`EditError::RoundTrip`] when the result would not read back as intended. This is a safety
 ///   net: it catches a few pathological lines that dotenvy reads differently once their value
 ///   changes (such as a value ending in a backslash right before a comment), and any bug here.
 pub fn edit(contents: &str, updates: &[(&str, &str)]) -> Result<String, EditError> {
     let updates = prepare(updates)?;
     let (bom, body) = split_bom(contents);
-    let before =
-        syntax::read_entries(body).map_err(|(line, hint)| EditError::Parse { line, hint })?;
+    let (before, foreign) =
+        syntax::read_tolerant(body).map_err(|(line, hint)| EditError::Parse { line, hint })?;
 
     let mut edited = String::with_capacity(contents.len() + 64 * updates.len());
     edited.push_str(bom);
@@ -116,7 +152,9 @@ pub fn edit(contents: &str, updates: &[(&str, &str)]) -> Result<String, EditErro
         let assignment = match line.kind {
             LineKind::Assignment(assignment) => assignment,
             LineKind::Skipped => continue,
-            // dotenvy read the whole file, so our model must agree that every line is fine.
+            // A line for another tool, which dotenvy refuses: kept as it is.
+            LineKind::Broken(_) if foreign.iter().any(|f| f.line == line.number) => continue,
+            // dotenvy read the rest of the file, so our model must agree that the line is fine.
             LineKind::Broken(hint) => {
                 return Err(EditError::Parse {
                     line: line.number,
@@ -247,7 +285,7 @@ fn verify(
     let round_trip = |key: &str| EditError::RoundTrip {
         key: key.to_owned(),
     };
-    let after = syntax::read_entries(edited_body)
+    let (after, _) = syntax::read_tolerant(edited_body)
         .map_err(|_| round_trip(updates.first().map_or("", |u| u.key)))?;
     if after.len() != before.len() + appended.len() {
         let differs = before.iter().zip(&after).find(|(old, new)| old.0 != new.0);
@@ -292,9 +330,10 @@ fn verify(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum UnportableValue {
-    /// Single quotes cannot contain `'`, and no escape of it works in all three parsers.
+    /// Single quotes cannot contain `'`, no escape of it works in all three parsers, and double
+    /// quotes carry it only when the value has no `"`, `\`, `$` or backtick.
     #[error(
-        "contains a single quote ('), which no quoting lets dotenvy, python-dotenv and node's dotenv all read back"
+        "contains a single quote (') together with a double quote, backslash, `$` or backtick, which no quoting lets dotenvy, python-dotenv and node's dotenv all read back"
     )]
     SingleQuote,
     /// python-dotenv expands `${NAME}` even inside single quotes.
@@ -430,6 +469,39 @@ pub enum EnvFileError {
         path: PathBuf,
         /// The first key that did not read back as expected.
         key: String,
+    },
+    /// The path names something other than a regular file (after symlinks).
+    #[error("env file {path} is {kind}, not a regular file; point --env-file at a regular file")]
+    NotRegular {
+        /// The path as the caller gave it.
+        path: PathBuf,
+        /// What it is instead: "a directory", "a FIFO (named pipe)", ...
+        kind: &'static str,
+    },
+    /// The file, or the directory it is to be created in, cannot be written. Found before any
+    /// request, so no token is minted only to be thrown away.
+    #[error("cannot write env file {path}: {reason}; nothing was sent and nothing was changed")]
+    NotWritable {
+        /// The path as the caller gave it.
+        path: PathBuf,
+        /// Why, in words.
+        reason: String,
+    },
+    /// The new file could not be given the old one's owner and group (writing as another user
+    /// without the right to change ownership). Found before any request.
+    #[error(
+        "cannot write env file {path} without changing its owner or group (uid {uid}, gid {gid}); \
+         run as its owner, or as root; nothing was sent and nothing was changed"
+    )]
+    OwnerNotKept {
+        /// The path as the caller gave it.
+        path: PathBuf,
+        /// The file's owner.
+        uid: u32,
+        /// The file's group.
+        gid: u32,
+        /// The underlying I/O error.
+        source: std::io::Error,
     },
     /// The exclusive lock on the file could not be taken.
     #[error("cannot lock env file {path}")]

@@ -43,6 +43,18 @@ pub enum UrlError {
         /// The env key that held the URL.
         key: &'static str,
     },
+    /// The token host's URL has a path other than the token endpoint's own.
+    #[error(
+        "{key} is the token host, so its URL has no path (`{path}` is not one the tool can use); \
+         write it like https://authentication.logmeininc.com, or with the endpoint's path as \
+         GoTo's guide shows it, https://authentication.logmeininc.com/oauth/token"
+    )]
+    TokenHostPath {
+        /// The env key that held the URL.
+        key: &'static str,
+        /// The path that was given.
+        path: String,
+    },
 }
 
 /// The env file and the environment do not give a usable configuration.

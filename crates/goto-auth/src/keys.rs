@@ -34,6 +34,11 @@ pub const TOKEN_KEYS: [&str; 5] = [
     TOKEN_MINTED_FOR,
 ];
 
+/// The token keys that only describe the token. When the server sends a value for one of them
+/// that no quoting carries exactly into every env file reader, the key is stored empty and the
+/// token is stored all the same: nothing needs these values to use the token.
+pub const INFORMATIONAL_KEYS: [&str; 2] = [TOKEN_SCOPE, TOKEN_PRINCIPAL];
+
 /// The keys whose values are secrets and must never be shown.
 pub const SECRET_KEYS: [&str; 3] = [CLIENT_SECRET, PAT, ACCESS_TOKEN];
 

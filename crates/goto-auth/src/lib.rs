@@ -28,6 +28,7 @@ mod redact;
 pub mod retry;
 mod secret;
 mod session;
+mod time;
 mod token;
 mod url;
 
@@ -44,5 +45,6 @@ pub use http::{Attempts, HttpClient, HttpRequest, HttpResponse, Reach, RetryNoti
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};
+pub use time::human_duration;
 pub use token::{Scopes, Token, format_instant, parse_instant};
 pub use url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};

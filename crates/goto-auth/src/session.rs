@@ -11,7 +11,7 @@
 //! This crate never prints: what a person should hear about (an exchange, a retry, a renewal)
 //! goes to the caller's [`Notices`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -20,7 +20,7 @@ use crate::api::{
 };
 use crate::cache::{self, Decision, ExchangeReason, Fingerprint};
 use crate::config::{Config, Sources};
-use crate::dotenv::{self, EnvFileError};
+use crate::dotenv::{self, EnvFileError, LockedEnvFile, UnportableValue, Written};
 use crate::error::{ConfigError, ExchangeError, TransportError, UrlError, not_json};
 use crate::exchange;
 use crate::http::{HttpClient, HttpResponse, Reach, RetryNotice};
@@ -37,6 +37,16 @@ pub trait Notices: Sync {
     fn retrying(&self, target: &str, notice: &RetryNotice);
     /// An API refused the token; the PAT is exchanged once more.
     fn renewing(&self);
+    /// The server sent a value for the informational token key `key` that no quoting carries
+    /// into every env file reader; the key is stored empty and the token stored all the same.
+    fn left_empty(&self, env_file: &Path, key: &str, reason: &UnportableValue) {
+        let _ = (env_file, key, reason);
+    }
+    /// The env file could not be replaced atomically (a bind-mounted file, a read-only
+    /// directory) and was written in place instead, flushed but not atomic.
+    fn written_in_place(&self, env_file: &Path) {
+        let _ = env_file;
+    }
 }
 
 /// Spacing for calls that run side by side (smoke's scheduler): the session asks before each
@@ -103,6 +113,10 @@ pub enum SessionError {
     /// The exchange failed.
     #[error(transparent)]
     Exchange(#[from] ExchangeError),
+    /// The env file cannot take a token: not a regular file, not writable, an owner that
+    /// cannot be kept, or unreadable under the lock. Found before any request.
+    #[error(transparent)]
+    EnvFile(EnvFileError),
     /// The exchange worked but the env file could not be updated.
     #[error("got a new token but could not store it in {}", path.display())]
     Store {
@@ -117,7 +131,10 @@ pub enum SessionError {
 impl SessionError {
     /// Whether the configuration, not GoTo or the network, is at fault (exit code 2).
     pub fn is_configuration(&self) -> bool {
-        matches!(self, SessionError::Config(_) | SessionError::Url(_))
+        matches!(
+            self,
+            SessionError::Config(_) | SessionError::Url(_) | SessionError::EnvFile(_)
+        )
     }
 }
 
@@ -526,7 +543,10 @@ impl<'a> Session<'a> {
             .sources
             .config()
             .map_err(SessionError::from)
-            .and_then(|config| self.exchange(&config, ExchangeReason::Rejected));
+            .and_then(|config| {
+                let locked = self.lock_env_file()?;
+                self.exchange(&config, ExchangeReason::Rejected, locked)
+            });
         match exchanged {
             Ok(token) => {
                 let access_token = token.access_token.clone();
@@ -543,32 +563,67 @@ impl<'a> Session<'a> {
     }
 
     /// The cache decision, and the exchange when it says so.
+    ///
+    /// The decision is taken again under the env file's lock, and the lock is held through the
+    /// exchange and the write: of many runs at once, the first exchanges and the others, waiting
+    /// on the lock, find its token and reuse it. Opening the file for the write also checks,
+    /// before any request, everything that could stop the write (see [`LockedEnvFile::open`]),
+    /// so no minted token is thrown away.
     fn obtain(&self, force: bool) -> Result<(Token, Provenance), SessionError> {
         let config = self.sources.config()?;
         let fingerprint = Fingerprint::of_config(&config);
-        match cache::decide(&self.sources, &fingerprint, SystemTime::now(), force) {
+        if let Decision::Reuse(token) =
+            cache::decide(&self.sources, &fingerprint, SystemTime::now(), force)
+        {
+            return Ok((token, Provenance::Stored));
+        }
+        let locked = self.lock_env_file()?;
+        let entries = locked.parse().map_err(SessionError::EnvFile)?.entries;
+        // Token keys come from the file alone, so the stored sources need no environment.
+        let stored = Sources::new(self.sources.path(), entries, |_| None);
+        match cache::decide(&stored, &fingerprint, SystemTime::now(), force) {
             Decision::Reuse(token) => Ok((token, Provenance::Stored)),
             Decision::Exchange(reason) => {
-                let token = self.exchange(&config, reason)?;
+                let token = self.exchange(&config, reason, locked)?;
                 Ok((token, Provenance::Exchanged(reason)))
             }
         }
     }
 
-    /// Exchanges the PAT and writes the token to the env file; a failed run leaves the file
-    /// as it was.
-    fn exchange(&self, config: &Config, reason: ExchangeReason) -> Result<Token, SessionError> {
+    /// Opens and locks the env file for the write that follows an exchange.
+    fn lock_env_file(&self) -> Result<LockedEnvFile, SessionError> {
+        LockedEnvFile::open(self.sources.path()).map_err(SessionError::EnvFile)
+    }
+
+    /// Exchanges the PAT and writes the token to the locked env file; a failed run leaves the
+    /// file as it was.
+    fn exchange(
+        &self,
+        config: &Config,
+        reason: ExchangeReason,
+        locked: LockedEnvFile,
+    ) -> Result<Token, SessionError> {
         self.notices.exchanging(&config.token_url(), reason);
         let fresh = exchange::exchange(self.http()?, config, |notice| {
             self.notices.retrying("the token endpoint", notice);
         })?;
-        let entries = fresh.env_entries(Fingerprint::of_config(config).as_str());
-        let updates: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let path = self.sources.path();
-        dotenv::update_file(path, &updates).map_err(|source| SessionError::Store {
-            path: path.to_owned(),
-            source,
-        })?;
+        let mut entries = fresh.env_entries(Fingerprint::of_config(config).as_str());
+        for (key, reason) in
+            dotenv::blank_unportable(&mut entries, &crate::keys::INFORMATIONAL_KEYS)
+        {
+            self.notices.left_empty(path, &key, &reason);
+        }
+        let updates: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let written = locked
+            .write(&updates)
+            .map_err(|source| SessionError::Store {
+                path: path.to_owned(),
+                source,
+            })?;
+        if written == Written::ChangedInPlace {
+            self.notices.written_in_place(path);
+        }
         Ok(fresh)
     }
 

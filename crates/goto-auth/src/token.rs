@@ -84,10 +84,10 @@ pub fn format_instant(at: SystemTime) -> String {
     }
 }
 
-/// Reads an instant written by [`format_instant`] (or any RFC 3339 UTC instant); `None` when
-/// the text is not one.
+/// Reads an instant written by [`format_instant`], or any RFC 3339 instant, also one with an
+/// offset such as `+05:00` (normalised to UTC); `None` when the text is not one.
 pub fn parse_instant(text: &str) -> Option<SystemTime> {
-    humantime::parse_rfc3339_weak(text).ok()
+    crate::time::parse_instant(text)
 }
 
 #[cfg(test)]

@@ -65,6 +65,18 @@ impl BaseUrl {
         self.0.as_str().trim_end_matches('/')
     }
 
+    /// The path, without a trailing slash: empty for a bare host.
+    pub fn path(&self) -> &str {
+        self.0.path().trim_end_matches('/')
+    }
+
+    /// The same scheme, host and port, without the path.
+    pub fn without_path(&self) -> BaseUrl {
+        let mut url = self.0.clone();
+        url.set_path("");
+        BaseUrl(url)
+    }
+
     /// The host name, for status lines and messages.
     pub fn host(&self) -> &str {
         self.0.host_str().unwrap_or_default()

@@ -427,7 +427,7 @@ fn err_decommissioned_token_host_is_explained() {
         .assert_code(2)
         .assert_stderr_contains("authentication.logmeininc.com");
 
-    // A server that answers like the old host did is recognised too.
+    // A path on the token host is refused before any request: the host is all it takes.
     let sandbox = Sandbox::start();
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     let contents = ws.contents().replace(
@@ -435,6 +435,23 @@ fn err_decommissioned_token_host_is_explained() {
         &format!("GOTO_AUTH_URL={}/oauth/v2", sandbox.base_url()),
     );
     std::fs::write(&ws.env_file, contents).unwrap();
+    ws.xtask(&["token"])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("GOTO_AUTH_URL is the token host")
+        .assert_stderr_contains("`/oauth/v2`");
+    assert_eq!(token_requests(&sandbox), 0);
+
+    // A server that answers like the old host did is recognised too.
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    sandbox.inject(respond(
+        "/oauth/token",
+        1,
+        404,
+        "application/json",
+        r#"{"message":"This endpoint is no longer valid, see https://developer.goto.com/guides/Authentication/New_Token_Retrieval_Migration_Guide/"}"#,
+        None,
+    ));
     ws.xtask(&["token"])
         .run()
         .assert_code(1)
@@ -561,31 +578,55 @@ fn ok_eight_concurrent_forced_runs_lose_nothing() {
 }
 
 #[test]
-fn err_unportable_value_is_refused_not_mangled() {
+fn ok_unportable_scope_is_left_empty_and_the_token_stored() {
     let sandbox = Sandbox::start();
+    let scope = "it's:a-\"scope\"";
     sandbox.add_client(Client {
         id: "quote-client".into(),
         secret: "quote-secret-0123456789".into(),
         pat_grant_enabled: true,
-        scopes: vec!["it's:a-scope".into()],
+        scopes: vec![scope.into()],
     });
     sandbox.add_pat(Pat {
         value: "quote-pat-0123456789".into(),
         user: UserId::Admin,
-        scopes: vec!["it's:a-scope".into()],
+        scopes: vec![scope.into()],
         revoked: false,
     });
     let ws = Workspace::with_contents(&format!(
-        "GOTO_CLIENT_ID=quote-client\nGOTO_CLIENT_SECRET=quote-secret-0123456789\nGOTO_PAT=quote-pat-0123456789\nGOTO_AUTH_URL={}\n",
+        "GOTO_CLIENT_ID=quote-client\nGOTO_CLIENT_SECRET=quote-secret-0123456789\nGOTO_PAT=quote-pat-0123456789\nGOTO_AUTH_URL={}\nGOTO_TOKEN_SCOPE=from-an-earlier-token\n",
         sandbox.base_url()
     ));
-    let before = ws.contents();
     let run = ws
         .xtask(&["token"])
         .secret("quote-secret-0123456789")
         .secret("quote-pat-0123456789")
         .run();
-    run.assert_code(1)
-        .assert_stderr_contains("GOTO_TOKEN_SCOPE");
-    assert_eq!(ws.contents(), before);
+    run.assert_code(0)
+        .assert_stderr_contains("GOTO_TOKEN_SCOPE is left empty in")
+        .assert_stderr_contains("a single quote (') together with a double quote")
+        .assert_stderr_contains("the token itself is stored");
+    // The old scope does not stay behind as if it described the new token.
+    assert_eq!(ws.value("GOTO_TOKEN_SCOPE").as_deref(), Some(""));
+    assert!(
+        ws.contents().contains("\nGOTO_TOKEN_SCOPE=\n"),
+        "{}",
+        ws.contents()
+    );
+    assert!(
+        ws.value("GOTO_ACCESS_TOKEN")
+            .is_some_and(|t| t.starts_with("eyJ"))
+    );
+    assert_eq!(
+        ws.value("GOTO_TOKEN_PRINCIPAL").as_deref(),
+        Some(seed::ADMIN_EMAIL)
+    );
+    // The stored token is reused: nothing needs the scope to use it.
+    ws.xtask(&["token"])
+        .secret("quote-secret-0123456789")
+        .secret("quote-pat-0123456789")
+        .run()
+        .assert_code(0)
+        .assert_stderr_contains("Reusing");
+    assert_eq!(token_requests(&sandbox), 1);
 }

@@ -1,97 +1,278 @@
 //! The env file on disk: an atomic, locked read-modify-write, and a reader with readable errors.
 
+use std::fmt;
 use std::fs::{self, File, OpenOptions, Permissions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use super::{EditError, EnvFileError, edit, prepare, split_bom, syntax};
+use super::{EnvFileError, ForeignLine, edit, prepare, split_bom, syntax};
 
-/// What [`update_file`] did.
+/// What [`update_file`] and [`LockedEnvFile::write`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
-    /// The file now has new contents (or was created).
+    /// The file now has new contents (or was created), replaced atomically.
     Changed,
+    /// The file now has new contents, but written in place, not atomically: renaming over it was
+    /// refused (`EBUSY` or `EXDEV`, as on a bind-mounted file) or its directory cannot hold a
+    /// temporary file. A crash during that write could have torn it; the caller should say so.
+    ChangedInPlace,
     /// Every key already had its value, so the file was not rewritten.
     Unchanged,
 }
 
+/// What an env file says, with the lines passed over.
+#[derive(Debug, Clone, Default)]
+pub struct EnvFile {
+    /// The entries in file order, duplicates included, as dotenvy reads them.
+    pub entries: Vec<(String, String)>,
+    /// Lines dotenvy refuses that mention no `GOTO_` key; they are kept as they are, and the
+    /// caller should name them in a warning.
+    pub foreign_lines: Vec<ForeignLine>,
+}
+
 /// Sets each `(key, value)` in the env file at `path` as [`edit`] does, atomically and safely
-/// against other writers.
-///
-/// - A symlink is followed to its final target, and the target is replaced: the link stays a link.
-/// - An exclusive OS lock on the file is held from before the read until after the rename, so two
-///   runs at once cannot lose each other's keys. Because a rename replaces the inode another
-///   writer may be waiting to lock, the lock is only trusted once the path is seen to still name
-///   the locked inode; otherwise the file is opened and locked again.
-/// - The new contents go to a temporary file in the same directory, which gets the old file's
-///   permission bits, is synced, and is renamed over the file; then the directory is synced. A
-///   crash leaves the old file or the new one, never a torn one.
-/// - A missing file is created with mode 0600, since it is about to hold tokens.
-/// - Nothing else is left behind: no lock file, and no temporary file on any error.
-/// - The new contents are read back with dotenvy before the rename, and are not written unless
-///   every updated key reads back exactly.
-/// - When nothing would change, nothing is written.
+/// against other writers: [`LockedEnvFile::open`] followed by [`LockedEnvFile::write`].
 ///
 /// # Errors
 ///
 /// Keys and values are checked before the file system is touched, so [`EnvFileError::InvalidKey`]
-/// and [`EnvFileError::Unportable`] never create or change a file. [`EnvFileError::NotUtf8`] and
-/// [`EnvFileError::Parse`] leave the file untouched, as do [`EnvFileError::Read`] and
-/// [`EnvFileError::Lock`]. [`EnvFileError::Write`] means writing or syncing failed; the file is
-/// either untouched or, when only the final directory sync failed, already replaced.
+/// and [`EnvFileError::Unportable`] never create or change a file. Every other error is one of
+/// [`LockedEnvFile::open`]'s or [`LockedEnvFile::write`]'s.
 pub fn update_file(path: &Path, updates: &[(&str, &str)]) -> Result<Written, EnvFileError> {
-    let in_file = |error: EditError| error.in_file(path.to_owned());
-    prepare(updates).map_err(in_file)?;
-
-    let target = resolve_target(path).map_err(|source| EnvFileError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    let (locked, created) = open_locked(&target, path)?;
-    let result = rewrite(&locked, created, &target, path, updates);
-    if result.is_err() && created {
-        // Do not leave behind an empty file that only this failed call created. Best effort: the
-        // error being returned matters more than one about the clean-up.
-        if is_same_file(&locked, &target).unwrap_or(false) {
-            let _ = fs::remove_file(&target);
-        }
-    }
-    // Dropping `locked` releases the lock, after the rename.
-    result
+    prepare(updates).map_err(|error| error.in_file(path.to_owned()))?;
+    LockedEnvFile::open(path)?.write(updates)
 }
 
-/// The read-modify-write itself, under the lock.
-fn rewrite(
-    locked: &File,
+/// An env file opened for a read-modify-write and locked: the one way this crate writes a file.
+///
+/// Opening checks everything that could stop the write, so that a caller who opens the file
+/// before a token exchange never has to throw a minted token away:
+///
+/// - A symlink is followed to its final target, and the target is replaced: the link stays a link.
+/// - Only a regular file is used. A directory, FIFO, socket or device is refused, naming what it
+///   is, and is never opened in a way that blocks (a FIFO without a writer would hang `open`).
+/// - The file must be writable, and its owner's write bit set, even for root: a `0400` or `0444`
+///   file is read-only by intent. A missing file is created with mode 0600 (it is about to hold
+///   tokens), which also shows that its directory exists and is writable.
+/// - The temporary file of the atomic write is created at once, in the same directory, with the
+///   file's permission bits, owner and group (so root writing a user's file leaves it theirs). An
+///   owner or group that cannot be kept refuses the open. A directory that cannot hold the
+///   temporary file (read-only, as a single bind-mounted file's often is) means the write will
+///   be made in place.
+/// - An exclusive OS lock on the file is held from the open until the value is dropped, so two
+///   runs at once cannot lose each other's keys, and a caller can decide under the lock whether
+///   to write at all. Because a rename replaces the inode another writer may be waiting to lock,
+///   the lock is only trusted once the path is seen to still name the locked inode; otherwise the
+///   file is opened and locked again.
+///
+/// Nothing is left behind: no lock file; the temporary file is removed unless it became the
+/// file; a file this value created is removed again when it is dropped without a write.
+pub struct LockedEnvFile {
+    /// The path as the caller gave it, for messages.
+    path: PathBuf,
+    /// The file the path names after symlinks.
+    target: PathBuf,
+    file: File,
     created: bool,
-    target: &Path,
-    path: &Path,
-    updates: &[(&str, &str)],
-) -> Result<Written, EnvFileError> {
-    let mut bytes = Vec::new();
-    (&*locked)
-        .read_to_end(&mut bytes)
-        .map_err(|source| EnvFileError::Read {
+    contents: String,
+    /// The temporary file of the atomic write; `None` when the directory cannot hold one.
+    staged: Option<tempfile::NamedTempFile>,
+    written: bool,
+}
+
+impl fmt::Debug for LockedEnvFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The contents hold secrets.
+        f.debug_struct("LockedEnvFile")
+            .field("path", &self.path)
+            .field("target", &self.target)
+            .field("created", &self.created)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LockedEnvFile {
+    /// Opens, checks and locks the env file at `path` (see the type's description), creating it
+    /// with mode 0600 when it is missing, and reads it.
+    ///
+    /// # Errors
+    ///
+    /// - [`EnvFileError::NotRegular`]: the path names a directory, FIFO, socket or device.
+    /// - [`EnvFileError::NotWritable`]: the file or its directory cannot be written, or the file
+    ///   is read-only by its mode.
+    /// - [`EnvFileError::OwnerNotKept`]: the new file could not be given the file's owner and
+    ///   group.
+    /// - [`EnvFileError::Read`], [`EnvFileError::NotUtf8`], [`EnvFileError::Lock`]: as they say.
+    pub fn open(path: &Path) -> Result<LockedEnvFile, EnvFileError> {
+        let read_error = |source| EnvFileError::Read {
             path: path.to_owned(),
             source,
+        };
+        let target = resolve_target(path).map_err(|source| match source.kind() {
+            io::ErrorKind::NotFound => EnvFileError::NotWritable {
+                path: path.to_owned(),
+                reason: "its directory does not exist".to_owned(),
+            },
+            _ => read_error(source),
         })?;
-    let contents = text(bytes, path)?;
-    let edited = edit(&contents, updates).map_err(|error| error.in_file(path.to_owned()))?;
-    if edited == contents {
-        return Ok(if created {
-            Written::Changed
-        } else {
-            Written::Unchanged
-        });
+        let (file, created) = open_locked(&target, path)?;
+        // From here on, dropping `locked` removes a file this call created.
+        let mut locked = LockedEnvFile {
+            path: path.to_owned(),
+            target,
+            file,
+            created,
+            contents: String::new(),
+            staged: None,
+            written: false,
+        };
+        let metadata = locked.file.metadata().map_err(read_error)?;
+        check_regular(path, &metadata)?;
+        if metadata.mode() & 0o200 == 0 {
+            return Err(EnvFileError::NotWritable {
+                path: path.to_owned(),
+                reason: format!(
+                    "it is read-only (mode {:04o}); give its owner write permission with \
+                     `chmod u+w {}` if the tool should store tokens in it",
+                    metadata.mode() & 0o7777,
+                    path.display()
+                ),
+            });
+        }
+        let mut bytes = Vec::new();
+        (&locked.file).read_to_end(&mut bytes).map_err(read_error)?;
+        locked.contents = text(bytes, path)?;
+        locked.staged = stage(&locked.target, &metadata, path)?;
+        Ok(locked)
     }
-    let write_error = |source| EnvFileError::Write {
-        path: path.to_owned(),
-        source,
-    };
-    let mode = locked.metadata().map_err(write_error)?.mode() & 0o7777;
-    replace(target, &edited, Permissions::from_mode(mode)).map_err(write_error)?;
-    Ok(Written::Changed)
+
+    /// The file's text as it was when it was locked.
+    pub fn contents(&self) -> &str {
+        &self.contents
+    }
+
+    /// What the file says, read as [`read`] reads it.
+    ///
+    /// # Errors
+    ///
+    /// [`EnvFileError::Parse`] when dotenvy cannot read a line that mentions a `GOTO_` key.
+    pub fn parse(&self) -> Result<EnvFile, EnvFileError> {
+        parse(&self.contents, &self.path)
+    }
+
+    /// Whether this open created the file (it was missing).
+    pub fn created(&self) -> bool {
+        self.created
+    }
+
+    /// Sets each `(key, value)` as [`edit`] does and writes the result: atomically through the
+    /// temporary file where the file system allows it, else in place. The new contents are read
+    /// back with dotenvy before they are written, and are not written unless every updated key
+    /// reads back exactly. When nothing would change, nothing is written. The lock is released
+    /// when this returns.
+    ///
+    /// # Errors
+    ///
+    /// [`EnvFileError::InvalidKey`], [`EnvFileError::Unportable`], [`EnvFileError::Parse`] and
+    /// [`EnvFileError::Verify`] leave the file untouched. [`EnvFileError::Write`] means writing or
+    /// syncing failed; the file is either untouched or, when only the final directory sync
+    /// failed, already replaced.
+    pub fn write(mut self, updates: &[(&str, &str)]) -> Result<Written, EnvFileError> {
+        let path = self.path.clone();
+        let edited = edit(&self.contents, updates).map_err(|error| error.in_file(path.clone()))?;
+        if edited == self.contents {
+            self.written = true;
+            return Ok(if self.created {
+                Written::Changed
+            } else {
+                Written::Unchanged
+            });
+        }
+        let write_error = |source| EnvFileError::Write {
+            path: path.clone(),
+            source,
+        };
+        let written = match self.staged.take() {
+            Some(staged) => match replace(staged, &self.target, &edited) {
+                Ok(()) => Written::Changed,
+                Err(error) if rename_refused(&error) => {
+                    write_in_place(&self.file, &edited).map_err(write_error)?;
+                    Written::ChangedInPlace
+                }
+                Err(error) => return Err(write_error(error)),
+            },
+            None => {
+                write_in_place(&self.file, &edited).map_err(write_error)?;
+                Written::ChangedInPlace
+            }
+        };
+        self.written = true;
+        Ok(written)
+    }
+}
+
+impl Drop for LockedEnvFile {
+    fn drop(&mut self) {
+        // Do not leave behind an empty file that only this value created. Best effort: a leftover
+        // empty file is untidy, not unsafe. The lock is released when `file` closes, after this.
+        if self.created && !self.written && is_same_file(&self.file, &self.target).unwrap_or(false)
+        {
+            let _ = fs::remove_file(&self.target);
+        }
+    }
+}
+
+/// Refuses anything but a regular file, naming what it is.
+fn check_regular(path: &Path, metadata: &fs::Metadata) -> Result<(), EnvFileError> {
+    match kind_name(&metadata.file_type()) {
+        None => Ok(()),
+        Some(kind) => Err(EnvFileError::NotRegular {
+            path: path.to_owned(),
+            kind,
+        }),
+    }
+}
+
+/// What a file that is not a regular file is, in words; `None` for a regular file.
+pub fn kind_name(file_type: &fs::FileType) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    Some(if file_type.is_file() {
+        return None;
+    } else if file_type.is_dir() {
+        "a directory"
+    } else if file_type.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_char_device() {
+        "a character device"
+    } else if file_type.is_block_device() {
+        "a block device"
+    } else if file_type.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
+    })
+}
+
+/// Whether a failed rename is one that writing in place gets around: the file is a mount point
+/// (`EBUSY`, a bind-mounted single file) or the temporary file is on another file system
+/// (`EXDEV`).
+fn rename_refused(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ResourceBusy | io::ErrorKind::CrossesDevices
+    )
+}
+
+/// Writes `contents` over the locked file itself and syncs it: the fallback where the file cannot
+/// be replaced. It keeps the inode, owner, group and mode by its nature.
+fn write_in_place(mut file: &File, contents: &str) -> io::Result<()> {
+    file.seek(io::SeekFrom::Start(0))?;
+    file.write_all(contents.as_bytes())?;
+    file.set_len(contents.len() as u64)?;
+    file.sync_all()
 }
 
 /// The file's bytes as text: every env-file reader expects UTF-8.
@@ -137,8 +318,12 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Opens `target`, creating it with mode 0600 if it is missing, and locks it exclusively. Returns
-/// the locked file and whether this call created it.
+/// Opens `target` for reading and writing, creating it with mode 0600 if it is missing, and
+/// locks it exclusively. Returns the locked file and whether this call created it.
+///
+/// A path that exists but is not a regular file is refused before it is opened, and the open
+/// itself is non-blocking, so a FIFO that appears in between cannot hang it either; the caller
+/// checks the opened file's type.
 ///
 /// Another writer may replace the file between our open and our lock (its rename makes a new
 /// inode at the path and leaves us holding the old one), so after locking we check that the path
@@ -149,25 +334,50 @@ fn open_locked(target: &Path, path: &Path) -> Result<(File, bool), EnvFileError>
         path: path.to_owned(),
         source,
     };
+    let not_writable = |error: io::Error| EnvFileError::NotWritable {
+        path: path.to_owned(),
+        reason: match error.kind() {
+            io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            io::ErrorKind::ReadOnlyFilesystem => "it is on a read-only file system".to_owned(),
+            io::ErrorKind::NotFound => "its directory does not exist".to_owned(),
+            _ => error.to_string(),
+        },
+    };
     loop {
+        match fs::metadata(target) {
+            Ok(metadata) => check_regular(path, &metadata)?,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            Err(error) => return Err(read_error(error)),
+        }
         let created = OpenOptions::new()
             .read(true)
             .write(true)
             .create_new(true)
             .mode(0o600)
+            .custom_flags(libc::O_NONBLOCK)
             .open(target);
         let (file, created) = match created {
             Ok(file) => (file, true),
             Err(error) if error.kind() == io::ErrorKind::AlreadyExists => {
-                match File::open(target) {
+                match OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .custom_flags(libc::O_NONBLOCK)
+                    .open(target)
+                {
                     Ok(file) => (file, false),
                     // Removed between the two opens: try creating it again.
                     Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                    Err(error) if is_not_writable(&error) => return Err(not_writable(error)),
                     Err(error) => return Err(read_error(error)),
                 }
             }
+            Err(error) if is_not_writable(&error) || error.kind() == io::ErrorKind::NotFound => {
+                return Err(not_writable(error));
+            }
             Err(error) => return Err(read_error(error)),
         };
+        check_regular(path, &file.metadata().map_err(read_error)?)?;
         file.lock().map_err(|source| EnvFileError::Lock {
             path: path.to_owned(),
             source,
@@ -176,6 +386,14 @@ fn open_locked(target: &Path, path: &Path) -> Result<(File, bool), EnvFileError>
             return Ok((file, created));
         }
     }
+}
+
+/// Whether an open failed because the file may not be written (as opposed to not read).
+fn is_not_writable(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem
+    )
 }
 
 /// Whether `target` still names the inode `file` has open.
@@ -192,37 +410,88 @@ fn is_same_file(file: &File, target: &Path) -> io::Result<bool> {
 /// out because [`remove_stale_temporaries`] recognises the names by it).
 const TEMPORARY_RANDOM_LEN: usize = 6;
 
-/// Atomically replaces `target` with `contents`: a synced temporary file in the same directory
-/// (so the rename cannot cross file systems), renamed over the target, then a synced directory so
-/// the rename itself survives a crash. On any error the temporary file is removed.
+/// The part of the temporary file's name that says it is ours: `.{name}.goto-auth.XXXXXX.tmp`.
+/// Without it, a user's own `.env.backup.tmp`-like file could match the clean-up's pattern.
+const TEMPORARY_MARK: &str = "goto-auth.";
+
+/// Creates the temporary file of the atomic write beside `target`, with the file's permission
+/// bits, owner and group. `Ok(None)` when the directory cannot hold it, so the write will be made
+/// in place.
 ///
 /// The caller holds the lock on the file `target` names, so no other writer is between creating
 /// its temporary file and renaming it: any temporary file already there was left by a writer that
 /// was killed, and is removed first.
-fn replace(target: &Path, contents: &str, permissions: Permissions) -> io::Result<()> {
+fn stage(
+    target: &Path,
+    metadata: &fs::Metadata,
+    path: &Path,
+) -> Result<Option<tempfile::NamedTempFile>, EnvFileError> {
     let directory = parent_dir(target);
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     remove_stale_temporaries(directory, &name);
-    let mut temporary = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
+    let temporary = match tempfile::Builder::new()
+        .prefix(&format!(".{name}.{TEMPORARY_MARK}"))
         .rand_bytes(TEMPORARY_RANDOM_LEN)
         .suffix(".tmp")
-        .tempfile_in(directory)?;
-    temporary.write_all(contents.as_bytes())?;
-    temporary.as_file().set_permissions(permissions)?;
-    temporary.as_file().sync_all()?;
-    temporary.persist(target).map_err(|error| error.error)?;
-    File::open(directory)?.sync_all()
+        .permissions(Permissions::from_mode(0o600))
+        .tempfile_in(directory)
+    {
+        Ok(temporary) => temporary,
+        Err(error) if is_not_writable(&error) => return Ok(None),
+        Err(source) => {
+            return Err(EnvFileError::Write {
+                path: path.to_owned(),
+                source,
+            });
+        }
+    };
+    let new = temporary.as_file();
+    let current = new.metadata().map_err(|source| EnvFileError::Write {
+        path: path.to_owned(),
+        source,
+    })?;
+    if (current.uid(), current.gid()) != (metadata.uid(), metadata.gid()) {
+        std::os::unix::fs::fchown(new, Some(metadata.uid()), Some(metadata.gid())).map_err(
+            |source| EnvFileError::OwnerNotKept {
+                path: path.to_owned(),
+                uid: metadata.uid(),
+                gid: metadata.gid(),
+                source,
+            },
+        )?;
+    }
+    // After the chown, which may clear set-id bits.
+    new.set_permissions(Permissions::from_mode(metadata.mode() & 0o7777))
+        .map_err(|source| EnvFileError::Write {
+            path: path.to_owned(),
+            source,
+        })?;
+    Ok(Some(temporary))
 }
 
-/// Removes the temporary files a killed writer left beside `name`: exactly `.{name}.` followed by
-/// [`TEMPORARY_RANDOM_LEN`] letters or digits and `.tmp`, the names [`replace`] creates, so no
-/// file of the user's is touched. Failures are ignored: a leftover is untidy, not unsafe.
+/// Atomically replaces `target` with `contents`: the staged temporary file, synced, renamed over
+/// the target, then a synced directory so the rename itself survives a crash. On any error the
+/// temporary file is removed.
+fn replace(
+    mut temporary: tempfile::NamedTempFile,
+    target: &Path,
+    contents: &str,
+) -> io::Result<()> {
+    temporary.write_all(contents.as_bytes())?;
+    temporary.as_file().sync_all()?;
+    temporary.persist(target).map_err(|error| error.error)?;
+    File::open(parent_dir(target))?.sync_all()
+}
+
+/// Removes the temporary files a killed writer left beside `name`: exactly `.{name}.goto-auth.`
+/// followed by [`TEMPORARY_RANDOM_LEN`] letters or digits and `.tmp`, the names [`stage`]
+/// creates, so no file of the user's is touched. Failures are ignored: a leftover is untidy, not
+/// unsafe.
 fn remove_stale_temporaries(directory: &Path, name: &str) {
     let Ok(entries) = fs::read_dir(directory) else {
         return;
     };
-    let prefix = format!(".{name}.");
+    let prefix = format!(".{name}.{TEMPORARY_MARK}");
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let Some(file_name) = file_name.to_str() else {
@@ -241,20 +510,24 @@ fn remove_stale_temporaries(directory: &Path, name: &str) {
     }
 }
 
-/// Reads the env file at `path` with dotenvy's rules and returns its entries in file order,
-/// duplicates included (dotenvy's loaders use the first occurrence).
+/// Reads the env file at `path` with dotenvy's rules: its entries in file order, duplicates
+/// included (dotenvy's loaders use the first occurrence), and the lines passed over.
 ///
 /// Unlike `dotenvy::from_path_iter`, a UTF-8 byte order mark is skipped, as dotenvy's loading
 /// functions do. `$NAME` substitution follows dotenvy, looking at the process environment first.
+/// A line dotenvy refuses that mentions no `GOTO_` key is passed over and listed in
+/// [`EnvFile::foreign_lines`]. Only a regular file is read, and it is opened without blocking, so
+/// a FIFO never hangs a run.
 ///
 /// # Errors
 ///
 /// - [`EnvFileError::NotFound`] when there is no file, so callers can say how to create one.
+/// - [`EnvFileError::NotRegular`] when it is a directory, FIFO, socket or device.
 /// - [`EnvFileError::Read`] and [`EnvFileError::NotUtf8`] when it cannot be read as text.
-/// - [`EnvFileError::Parse`] when dotenvy cannot read it, with the line number and a hint but
-///   none of the line's text, which may be a secret.
-pub fn read_file(path: &Path) -> Result<Vec<(String, String)>, EnvFileError> {
-    let bytes = fs::read(path).map_err(|source| match source.kind() {
+/// - [`EnvFileError::Parse`] when dotenvy cannot read a line that mentions a `GOTO_` key, with the
+///   line number and a hint but none of the line's text, which may be a secret.
+pub fn read(path: &Path) -> Result<EnvFile, EnvFileError> {
+    let io_error = |source: io::Error| match source.kind() {
         io::ErrorKind::NotFound => EnvFileError::NotFound {
             path: path.to_owned(),
         },
@@ -262,12 +535,38 @@ pub fn read_file(path: &Path) -> Result<Vec<(String, String)>, EnvFileError> {
             path: path.to_owned(),
             source,
         },
-    })?;
-    let contents = text(bytes, path)?;
-    let (_, body) = split_bom(&contents);
-    syntax::read_entries(body).map_err(|(line, hint)| EnvFileError::Parse {
-        path: path.to_owned(),
-        line,
-        hint,
+    };
+    check_regular(path, &fs::metadata(path).map_err(io_error)?)?;
+    let mut file = OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(io_error)?;
+    check_regular(path, &file.metadata().map_err(io_error)?)?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(io_error)?;
+    parse(&text(bytes, path)?, path)
+}
+
+/// The entries of [`read`], without the lines passed over.
+///
+/// # Errors
+///
+/// As [`read`].
+pub fn read_file(path: &Path) -> Result<Vec<(String, String)>, EnvFileError> {
+    read(path).map(|file| file.entries)
+}
+
+fn parse(contents: &str, path: &Path) -> Result<EnvFile, EnvFileError> {
+    let (_, body) = split_bom(contents);
+    let (entries, foreign_lines) =
+        syntax::read_tolerant(body).map_err(|(line, hint)| EnvFileError::Parse {
+            path: path.to_owned(),
+            line,
+            hint,
+        })?;
+    Ok(EnvFile {
+        entries,
+        foreign_lines,
     })
 }

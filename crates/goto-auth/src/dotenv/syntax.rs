@@ -23,6 +23,8 @@ use super::ParseHint;
 pub(super) struct Line<'a> {
     /// The 1-based number of the physical line where this logical line starts.
     pub number: usize,
+    /// Where the logical line sits in the body, its line endings included.
+    pub span: Range<usize>,
     pub kind: LineKind<'a>,
 }
 
@@ -61,7 +63,11 @@ pub(super) fn scan(body: &str) -> Vec<Line<'_>> {
             Cut::Text(text_end) => parse_line(body, start, text_end),
             Cut::Unterminated(hint) => LineKind::Broken(hint),
         };
-        lines.push(Line { number, kind });
+        lines.push(Line {
+            number,
+            span: start..end,
+            kind,
+        });
         number += body[start..end].matches('\n').count();
         start = end;
     }
@@ -369,7 +375,9 @@ fn value_len(input: &str) -> Result<usize, ParseHint> {
 }
 
 /// Reads `body` (without its byte order mark) with dotenvy itself, in file order. When dotenvy
-/// fails, returns the 1-based number of the line it failed on and a hint.
+/// fails, returns the 1-based number of the line it failed on and a hint. The strict reading, for
+/// the tests that compare the model with dotenvy.
+#[cfg(test)]
 pub(super) fn read_entries(body: &str) -> Result<Vec<(String, String)>, (usize, ParseHint)> {
     let mut entries = Vec::new();
     for entry in dotenvy::from_read_iter(body.as_bytes()) {
@@ -379,6 +387,100 @@ pub(super) fn read_entries(body: &str) -> Result<Vec<(String, String)>, (usize, 
         }
     }
     Ok(entries)
+}
+
+/// The entries dotenvy reads, and the lines it refuses that were passed over.
+pub(super) type Tolerated = (Vec<(String, String)>, Vec<ForeignLine>);
+
+/// A line dotenvy refuses that defines no `GOTO_*` key, which [`read_tolerant`] passes over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignLine {
+    /// The 1-based number of the physical line where it starts.
+    pub line: usize,
+    /// The key it seems to define, if it starts with one (a key name is not a secret; the value
+    /// is never kept).
+    pub key: Option<String>,
+    /// What dotenvy most likely objects to.
+    pub hint: ParseHint,
+}
+
+/// The prefix of every key this workspace reads or writes. A line dotenvy refuses is passed over
+/// only when it does not mention it: such a line may be meant for another tool, whose reader
+/// accepts it (python-dotenv and node's dotenv read `APP_NAME=My App`), while a broken line of
+/// ours must be fixed, not guessed at.
+const OUR_PREFIX: &str = "GOTO_";
+
+/// Reads `body` (without its byte order mark) with dotenvy itself, in file order, but passes over the lines dotenvy refuses that mention no
+/// `GOTO_` key, as if they were comments, and returns them so the caller can warn. Line numbers
+/// stay those of the file.
+///
+/// # Errors
+///
+/// The line and hint of the first refused line that mentions a `GOTO_` key.
+pub(super) fn read_tolerant(body: &str) -> Result<Tolerated, (usize, ParseHint)> {
+    let mut readable = std::borrow::Cow::Borrowed(body);
+    let mut foreign = Vec::new();
+    loop {
+        let mut entries = Vec::new();
+        let mut failed = false;
+        for entry in dotenvy::from_read_iter(readable.as_bytes()) {
+            match entry {
+                Ok(entry) => entries.push(entry),
+                Err(_) => {
+                    failed = true;
+                    break;
+                }
+            }
+        }
+        if !failed {
+            return Ok((entries, foreign));
+        }
+        let lines = scan(&readable);
+        let failing = lines
+            .iter()
+            .filter(|line| !matches!(line.kind, LineKind::Skipped))
+            .nth(entries.len());
+        let Some(line) = failing else {
+            return Err(locate_failure(&readable, entries.len()));
+        };
+        let text = &readable[line.span.clone()];
+        let hint = match line.kind {
+            LineKind::Broken(hint) => hint,
+            _ => ParseHint::Unrecognized,
+        };
+        // A quote or escape left open at the end of the file takes everything after it along,
+        // keys appended later included: that line cannot be passed over.
+        let swallows_the_rest = line.span.end == readable.len()
+            && matches!(
+                hint,
+                ParseHint::UnclosedQuote
+                    | ParseHint::TrailingBackslash
+                    | ParseHint::TrailingWhitespace
+            );
+        if text.contains(OUR_PREFIX)
+            || swallows_the_rest
+            || !matches!(line.kind, LineKind::Broken(_))
+        {
+            return Err((line.number, hint));
+        }
+        let trimmed = text.trim_start();
+        let trimmed = trimmed
+            .strip_prefix("export")
+            .filter(|rest| rest.starts_with(char::is_whitespace))
+            .map_or(trimmed, str::trim_start);
+        foreign.push(ForeignLine {
+            line: line.number,
+            key: key_at(trimmed, 0).map(str::to_owned),
+            hint,
+        });
+        // The same number of lines, as a comment: later line numbers and values stay as they are.
+        let blank = format!("#{}", "\n".repeat(text.matches('\n').count()));
+        let mut replaced = String::with_capacity(readable.len());
+        replaced.push_str(&readable[..line.span.start]);
+        replaced.push_str(&blank);
+        replaced.push_str(&readable[line.span.end..]);
+        readable = std::borrow::Cow::Owned(replaced);
+    }
 }
 
 /// Names the line dotenvy failed on after reading `read` entries. dotenvy's own error carries
@@ -395,6 +497,7 @@ fn locate_failure(body: &str, read: usize) -> (usize, ParseHint) {
         Some(Line {
             number,
             kind: LineKind::Broken(hint),
+            ..
         }) => (*number, *hint),
         Some(line) => (line.number, ParseHint::Unrecognized),
         None => (

@@ -55,6 +55,10 @@ fn ok_render_value_matrix() {
         ),
         ("user@example.com", "'user@example.com'"),
         ("Zoë ☃", "'Zoë ☃'"),
+        // A single quote goes in double quotes, when nothing else in the value is special there.
+        ("o'hara@example.com", "\"o'hara@example.com\""),
+        ("'", "\"'\""),
+        ("it's a #1 'test'", "\"it's a #1 'test'\""),
     ];
     for (value, expected) in cases {
         let rendered = render_value(value).unwrap();
@@ -77,8 +81,10 @@ fn ok_render_value_matrix() {
 #[test]
 fn err_render_value_unportable() {
     let cases = [
-        ("a'b", UnportableValue::SingleQuote),
-        ("'", UnportableValue::SingleQuote),
+        ("a'b\"c", UnportableValue::SingleQuote),
+        (r"a'b\c", UnportableValue::SingleQuote),
+        ("a'$b", UnportableValue::SingleQuote),
+        ("a'`b", UnportableValue::SingleQuote),
         ("x${NOPE}y", UnportableValue::Interpolation),
         ("${", UnportableValue::Interpolation),
         (r"a\\b", UnportableValue::DoubleBackslash),
@@ -122,7 +128,7 @@ fn err_render_value_unportable() {
 #[test]
 fn ok_unportable_messages_name_the_character() {
     let message = |value| render_value(value).unwrap_err().to_string();
-    assert!(message("it's").contains("single quote (')"));
+    assert!(message("it's \"x\"").contains("single quote (')"));
     assert!(message("x${A}").contains("`${`"));
     assert!(message(r"a\\b").contains(r"(\\)"));
     assert!(message("a\nb").contains("U+000A"));
@@ -409,7 +415,7 @@ fn err_edit_invalid_key() {
 
 #[test]
 fn err_edit_unportable_value_names_the_key() {
-    let error = edit("K=old\n", &[("A", "fine"), ("K", "it's secret")]).unwrap_err();
+    let error = edit("K=old\n", &[("A", "fine"), ("K", "it's \"secret\"")]).unwrap_err();
     assert_eq!(
         error,
         EditError::Unportable {
@@ -425,12 +431,43 @@ fn err_edit_unportable_value_names_the_key() {
 #[test]
 fn err_edit_unreadable_file() {
     assert_eq!(
-        edit("A=1\n\nB=two words\n", &[("K", "v")]),
+        edit("A=1\n\nGOTO_PAT=two words\n", &[("K", "v")]),
         Err(EditError::Parse {
             line: 3,
             hint: ParseHint::UnquotedSpace
         })
     );
+    // A line dotenvy refuses that spans to the end of the file and takes a GOTO_ line with it.
+    assert_eq!(
+        edit("A=1\nB='open\nGOTO_PAT=x\n", &[("K", "v")]),
+        Err(EditError::Parse {
+            line: 2,
+            hint: ParseHint::UnclosedQuote
+        })
+    );
+}
+
+#[test]
+fn ok_edit_keeps_foreign_lines_byte_identical() {
+    let original = "A=1\r\nAPP_NAME=My App\r\n  export  OTHER=x y z # c\r\nnot an assignment\r\nGOTO_PAT=p\r\n";
+    let result = edited(original, &[("GOTO_PAT", "q"), ("GOTO_NEW", "n")]);
+    assert_eq!(
+        result,
+        "A=1\r\nAPP_NAME=My App\r\n  export  OTHER=x y z # c\r\nnot an assignment\r\nGOTO_PAT=q\r\nGOTO_NEW=n\r\n"
+    );
+    let (entries, foreign) = syntax::read_tolerant(&result).unwrap();
+    assert_eq!(
+        entries,
+        [("A", "1"), ("GOTO_PAT", "q"), ("GOTO_NEW", "n")]
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    let lines: Vec<(usize, Option<&str>)> =
+        foreign.iter().map(|f| (f.line, f.key.as_deref())).collect();
+    assert_eq!(
+        lines,
+        [(2, Some("APP_NAME")), (3, Some("OTHER")), (4, Some("not"))]
+    );
+    assert_eq!(foreign[0].hint, ParseHint::UnquotedSpace);
 }
 
 /// Cases the property tests below once found, kept as plain tests.
@@ -630,13 +667,15 @@ proptest! {
     /// key stays); a file dotenvy cannot read is refused.
     #[test]
     fn prop_edit_round_trips(body in prop_oneof![random_file(), random_assignments()], value in "[a-z $#\"\\\\]{0,6}") {
-        let readable = syntax::read_entries(&body).is_ok();
+        let readable = syntax::read_tolerant(&body).is_ok();
         match edit(&body, &[("K", &value), ("NEW", "1")]) {
             Err(EditError::Parse { .. }) => prop_assert!(!readable),
             Ok(result) => {
                 prop_assert!(readable);
-                prop_assert_eq!(dotenvy_first(&result, "K"), Some(value.clone()));
-                prop_assert_eq!(dotenvy_first(&result, "NEW"), Some("1".to_owned()));
+                let (entries, _) = syntax::read_tolerant(&result).expect("the edit reads back");
+                let first = |key: &str| entries.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+                prop_assert_eq!(first("K"), Some(value.clone()));
+                prop_assert_eq!(first("NEW"), Some("1".to_owned()));
             }
             Err(EditError::Unportable { .. }) => prop_assert!(render_value(&value).is_err()),
             // Known pathological lines: a value whose last backslash escapes the whitespace before

@@ -374,8 +374,11 @@ fn ok_configuration_and_env_file_errors_are_redacted() {
     errors.push((
         "unportable value",
         Box::new(
-            update_file(&path, &[("GOTO_ACCESS_TOKEN", &format!("{ECHOED_TOKEN}'"))])
-                .expect_err("a single quote is unportable"),
+            update_file(
+                &path,
+                &[("GOTO_ACCESS_TOKEN", &format!("{ECHOED_TOKEN}'\""))],
+            )
+            .expect_err("a single quote is unportable"),
         ),
     ));
     errors.push((
