@@ -9,6 +9,7 @@ use anyhow::Context as _;
 
 use crate::Context;
 use crate::flags;
+use crate::report::UsageError;
 use crate::ui::Style;
 
 impl flags::Init {
@@ -34,10 +35,19 @@ impl flags::Init {
                 ));
             }
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-                ui.success(&format!(
-                    "{} already exists; it is kept, not replaced",
-                    env_file.display()
-                ));
+                match what_is_there(env_file) {
+                    None => ui.success(&format!(
+                        "{} already exists; it is kept, not replaced",
+                        env_file.display()
+                    )),
+                    Some(what) => {
+                        return Err(UsageError(format!(
+                            "cannot create {}: {what}; nothing changed",
+                            env_file.display()
+                        ))
+                        .into());
+                    }
+                }
             }
             Err(error) => {
                 return Err(error)
@@ -62,5 +72,36 @@ impl flags::Init {
             "No GoTo account yet? `cargo xtask demo` shows the whole flow against a local sandbox.",
         );
         Ok(())
+    }
+}
+
+/// What stands at `path` when it is not an env file `init` can leave alone: `None` for a regular
+/// file (or a symlink to one), else what it is instead, in words a user can act on.
+fn what_is_there(path: &std::path::Path) -> Option<String> {
+    let link = std::fs::symlink_metadata(path).ok()?;
+    let is_link = link.file_type().is_symlink();
+    match std::fs::metadata(path) {
+        Ok(metadata) => goto_auth::dotenv::kind_name(&metadata.file_type()).map(|kind| {
+            if is_link {
+                format!("it is a symbolic link to {kind}, not to a file")
+            } else {
+                format!("it is {kind}, not a file")
+            }
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && is_link => {
+            let target = std::fs::read_link(path)
+                .map(|target| target.display().to_string())
+                .unwrap_or_default();
+            Some(format!(
+                "it is a dangling symbolic link (to {target}, which does not exist); create \
+                 the target or remove the link"
+            ))
+        }
+        // Following a link fails otherwise only when the links loop (ELOOP).
+        Err(_) if is_link => Some(
+            "it is a symbolic link that loops back on itself; remove it or point it at a file"
+                .to_owned(),
+        ),
+        Err(error) => Some(format!("it cannot be inspected ({error})")),
     }
 }

@@ -29,7 +29,7 @@ use std::path::PathBuf;
 
 use syntax::LineKind;
 
-pub use file::{EnvFile, LockedEnvFile, Written, read, read_file, update_file};
+pub use file::{EnvFile, LockedEnvFile, Written, kind_name, read, read_file, update_file};
 pub use syntax::ForeignLine;
 
 /// Renders `value` so that dotenvy, python-dotenv and node's dotenv all read it back exactly.

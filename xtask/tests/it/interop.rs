@@ -219,7 +219,7 @@ fn dotenvy_values(path: &Path) -> Values {
 /// Checks that python-dotenv and node's dotenv read every value of the file exactly as
 /// dotenvy does, and returns dotenvy's reading.
 #[track_caller]
-fn assert_readers_agree(path: &Path) -> Values {
+pub fn assert_readers_agree(path: &Path) -> Values {
     let dotenvy = dotenvy_values(path);
     let contents = std::fs::read_to_string(path).unwrap();
     assert_eq!(
@@ -299,4 +299,36 @@ fn ok_values_with_dollars_hashes_and_spaces_read_the_same_everywhere() {
     assert_eq!(read["PLAIN"], "kept");
     assert_eq!(read["QUOTED"], "a b");
     assert_eq!(read["LAST"], "1");
+}
+
+#[test]
+fn ok_values_with_a_single_quote_go_in_double_quotes_and_read_the_same_everywhere() {
+    let ws = Workspace::with_contents("A=1\n");
+    let values = [
+        ("PRINCIPAL", "o'hara@example.com"),
+        ("QUOTE", "'"),
+        ("SENTENCE", "it's a #1 'test' with  spaces "),
+        ("HASH", "a'b #c"),
+        ("UNICODE", "l'été ✓"),
+        ("EQUALS", "k'=v=w"),
+    ];
+    update_file(&ws.env_file, &values)
+        .expect("each value has ' and nothing double quotes treat specially");
+    let contents = std::fs::read_to_string(&ws.env_file).unwrap();
+    assert!(
+        contents.contains("PRINCIPAL=\"o'hara@example.com\"\n"),
+        "{contents}"
+    );
+    let read = assert_readers_agree(&ws.env_file);
+    for (key, value) in values {
+        assert_eq!(read[key], value, "{key}");
+    }
+    // With `"`, `\`, `$` or a backtick as well, no quoting carries it: refused, nothing written.
+    for value in ["o'hara\"x", r"o'hara\x", "o'hara$x", "o'hara`x"] {
+        assert!(
+            update_file(&ws.env_file, &[("K", value)]).is_err(),
+            "{value}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&ws.env_file).unwrap(), contents);
 }

@@ -67,3 +67,10 @@ mod refusals;
 /// Messages and defaults that tell the truth: `api --data` is a POST, a GET with a body is
 /// refused; retries that ran out say how many attempts were made and what the last answer was.
 mod messages;
+
+/// Real files and real accounts: a principal with an apostrophe, directories, FIFOs, sockets and
+/// devices as the env file, read-only files and directories, ownership kept as root, bind mounts
+/// (EBUSY), foreign lines, 20 concurrent runs making one exchange, temporary-file clean-up, hard
+/// links, the guide's token URL, expiry wording and `init`'s messages. Tests that need root say so
+/// on stderr when they cannot run.
+mod real_files;

@@ -265,8 +265,12 @@ fn env_file_arg(command: &Command) -> Option<PathBuf> {
         .map(|pair| PathBuf::from(pair[1]))
 }
 
-/// The secret values an env file holds, if it can be read.
+/// The secret values an env file holds, if it can be read. Only a regular file is read: the
+/// tests also point the env file at FIFOs and devices, which would block or never end.
 fn tokens_in(path: &Path) -> Vec<String> {
+    if !std::fs::metadata(path).is_ok_and(|metadata| metadata.is_file()) {
+        return Vec::new();
+    }
     let Ok(iter) = dotenvy::from_path_iter(path) else {
         return Vec::new();
     };

@@ -116,6 +116,9 @@ impl LockedEnvFile {
             },
             _ => read_error(source),
         })?;
+        if !target.exists() {
+            check_directory_writable(&target, path)?;
+        }
         let (file, created) = open_locked(&target, path)?;
         // From here on, dropping `locked` removes a file this call created.
         let mut locked = LockedEnvFile {
@@ -220,6 +223,23 @@ impl Drop for LockedEnvFile {
         {
             let _ = fs::remove_file(&self.target);
         }
+    }
+}
+
+/// Refuses to create a file in a directory whose owner may not write it: a read-only directory is
+/// meant to stay as it is, also for root, who could write it regardless.
+fn check_directory_writable(target: &Path, path: &Path) -> Result<(), EnvFileError> {
+    let directory = parent_dir(target);
+    match fs::metadata(directory) {
+        Ok(metadata) if metadata.mode() & 0o200 == 0 => Err(EnvFileError::NotWritable {
+            path: path.to_owned(),
+            reason: format!(
+                "the file is missing and its directory {} is read-only (mode {:04o})",
+                directory.display(),
+                metadata.mode() & 0o7777
+            ),
+        }),
+        _ => Ok(()),
     }
 }
 
@@ -427,6 +447,11 @@ fn stage(
     path: &Path,
 ) -> Result<Option<tempfile::NamedTempFile>, EnvFileError> {
     let directory = parent_dir(target);
+    // A directory whose owner may not write it is read-only by intent, even for root: write the
+    // file in place rather than put a temporary file there.
+    if fs::metadata(directory).is_ok_and(|metadata| metadata.mode() & 0o200 == 0) {
+        return Ok(None);
+    }
     let name = target.file_name().unwrap_or_default().to_string_lossy();
     remove_stale_temporaries(directory, &name);
     let temporary = match tempfile::Builder::new()
