@@ -211,20 +211,28 @@ mod tests {
             decide_for(&stored(Some(299), &mine, now)),
             Some(ExchangeReason::Expiring)
         );
-        let expired = CachedToken {
-            expires_at: Some(now - Duration::from_secs(6 * 366 * 86_400)),
-            ..cached(Some(0), &mine, now)
-        };
-        let decision = decide_for(&expired);
-        assert_eq!(
-            decision,
-            Decision::Exchange(ExchangeReason::Expired {
-                ago: Duration::from_secs(6 * 366 * 86_400)
-            })
+        // Expired six years ago: said as such, not as "expires within 5 minutes".
+        let six_years = Duration::from_secs(6 * 366 * 86_400);
+        let expired = Sources::new(
+            std::path::Path::new(".env"),
+            [
+                ("GOTO_ACCESS_TOKEN", "t".to_owned()),
+                ("GOTO_TOKEN_MINTED_FOR", mine.as_str().to_owned()),
+                (
+                    "GOTO_ACCESS_TOKEN_EXPIRES_AT",
+                    crate::token::format_instant(now - six_years),
+                ),
+            ]
+            .map(|(k, v)| (k.to_owned(), v))
+            .to_vec(),
+            |_| None,
         );
-        if let Decision::Exchange(reason) = decision {
-            assert_eq!(reason.to_string(), "the stored token expired 6 years ago");
-        }
+        let decided = decide_for(&expired);
+        assert_eq!(decided, Some(ExchangeReason::Expired { ago: six_years }));
+        assert_eq!(
+            decided.unwrap().to_string(),
+            "the stored token expired 6 years ago"
+        );
         assert_eq!(
             decide_for(&stored(None, &mine, now)),
             Some(ExchangeReason::UnknownExpiry)

@@ -5,6 +5,11 @@
 //! `mount --bind` for the EBUSY of a bind-mounted file); CI runs as root. Run as another user,
 //! they print on stderr that they did not run, and why.
 
+#![allow(
+    clippy::print_stderr,
+    reason = "the figures (exchanges, FIFO times) and a test that could not run are reported on stderr"
+)]
+
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -56,7 +61,9 @@ fn is_root(test: &str, needs: &str) -> bool {
     let output = Command::new("id").arg("-u").output().expect("run id -u");
     let root = String::from_utf8_lossy(&output.stdout).trim() == "0";
     if !root {
-        eprintln!("{test}: DID NOT RUN: it needs root ({needs}); CI runs it as root");
+        {
+            eprintln!("{test}: DID NOT RUN: it needs root ({needs}); CI runs it as root");
+        }
     }
     root
 }
