@@ -76,7 +76,7 @@ impl Context {
     /// A missing file is fine when the environment supplies every key the exchange needs (CI);
     /// the token is then written to a new file.
     pub fn sources(&self) -> anyhow::Result<Sources> {
-        let entries = match goto_auth::dotenv::read(&self.env_file) {
+        let entries = match goto_auth::read_env_file(&self.env_file) {
             Ok(file) => {
                 self.ui
                     .warn_foreign_lines(&self.env_file, &file.foreign_lines);

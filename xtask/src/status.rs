@@ -17,7 +17,7 @@ use crate::ui::{self, Style, Ui};
 impl flags::Status {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let (ui, env_file) = (&ctx.ui, ctx.env_file.as_path());
-        let (entries, file_exists) = match goto_auth::dotenv::read(env_file) {
+        let (entries, file_exists) = match goto_auth::read_env_file(env_file) {
             Ok(file) => {
                 ui.warn_foreign_lines(env_file, &file.foreign_lines);
                 (file.entries, true)

@@ -84,7 +84,7 @@ impl Ui {
 /// What a session reports, as the lines a person reads.
 impl Ui {
     /// Names the lines of the env file that dotenvy refuses and the tool passes over.
-    pub fn warn_foreign_lines(&self, env_file: &Path, lines: &[goto_auth::dotenv::ForeignLine]) {
+    pub fn warn_foreign_lines(&self, env_file: &Path, lines: &[goto_auth::ForeignLine]) {
         for line in lines {
             let what = match &line.key {
                 Some(key) => format!("line {} ({key})", line.line),

@@ -36,8 +36,8 @@ pub use api::api_request;
 pub use cache::{Decision, ExchangeReason, Fingerprint, decide};
 pub use config::{Config, Origin, Sources};
 pub use dotenv::{
-    EditError, EnvFileError, ParseHint, UnportableValue, Written, edit, read_file, render_value,
-    update_file,
+    EditError, EnvFile, EnvFileError, ForeignLine, LockedEnvFile, ParseHint, UnportableValue,
+    Written, edit, kind_name, read as read_env_file, read_file, render_value, update_file,
 };
 pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
 pub use exchange::{exchange, parse_token_response, token_request};

@@ -477,8 +477,7 @@ fn ok_expiry_wording_is_right_for_any_distance() {
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     ws.xtask(&["token"]).run().assert_code(0);
     let set_expiry = |text: &str| {
-        goto_auth::dotenv::update_file(&ws.env_file, &[("GOTO_ACCESS_TOKEN_EXPIRES_AT", text)])
-            .unwrap();
+        goto_auth::update_file(&ws.env_file, &[("GOTO_ACCESS_TOKEN_EXPIRES_AT", text)]).unwrap();
     };
     set_expiry("2020-01-01T00:00:00Z");
     let status = ws.xtask(&["status"]).run();
