@@ -5,7 +5,7 @@
 //! exactly what the atomic write guarantees. The contract promises the old file or the new one,
 //! never a torn one, and nothing lost when runs overlap.
 //!
-//! A killed writer can leave its temporary file (`..env.XXXXXX.tmp`) behind: `tempfile` removes
+//! A killed writer can leave its temporary file (`..env.goto-auth.XXXXXX.tmp`) behind: `tempfile` removes
 //! it on drop, which SIGKILL skips. The next writer removes it under the lock, so leftovers never
 //! pile up: at most one is there after a kill, and none after a run that ends.
 
@@ -127,7 +127,7 @@ fn others_in(dir: &Path) -> Vec<String> {
         .collect()
 }
 
-/// The editor's temporary files in `dir`: `.` + the file's name + `.XXXXXX.tmp`.
+/// The editor's temporary files in `dir`: `.` + the file's name + `.goto-auth.XXXXXX.tmp`.
 fn temporary_files(dir: &Path) -> Vec<String> {
     others_in(dir)
         .into_iter()
