@@ -1,20 +1,42 @@
 //! `cargo xtask demo`: the whole flow against a fresh sandbox, for someone with no GoTo account.
-//! It writes a temporary env file and never reads or writes the user's `.env`, nor lets the
-//! user's exported GOTO_* variables in.
+//! It writes a temporary env file and never reads or writes the user's `.env` (nor a file named
+//! with `--env-file`, which it says it ignores), nor lets the user's exported GOTO_* variables in.
+//!
+//! The temporary directory holds the sandbox's credentials and a token, so it must not outlive
+//! the demo: on SIGINT, SIGTERM or SIGHUP a watcher thread ends the sandbox, removes the
+//! directory, and ends the process by the same signal (see `sandbox::Stop`).
 
 use anyhow::Context as _;
 
 use crate::Context;
 use crate::flags;
-use crate::sandbox::RunningSandbox;
+use crate::sandbox::{RunningSandbox, Stop, end_child};
 use crate::ui::Style;
 
 impl flags::Demo {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
-        let ui = &ctx.ui;
+        // The demo's advice is about its own file, not the user's.
+        let ui = &ctx.ui.with_env_file(None);
+        if ctx.env_file_given {
+            ui.warn(&format!(
+                "the demo uses a temporary env file of its own; {} is neither read nor written",
+                ctx.env_file.display()
+            ));
+        }
         ui.line(&ui.paint(Style::Bold, "1. Starting a local GoTo sandbox"));
+        let stop = Stop::register();
         let sandbox = RunningSandbox::start(&ctx.environment.cargo, self.latency)?;
         let dir = tempfile::tempdir().context("could not create a temporary directory")?;
+        let (child, dir_path) = (sandbox.handle(), dir.path().to_owned());
+        stop.watch(move || {
+            end_child(&child);
+            // A write of the main thread may race the removal; a few tries win against it.
+            for _ in 0..5 {
+                if std::fs::remove_dir_all(&dir_path).is_ok() || !dir_path.exists() {
+                    break;
+                }
+            }
+        });
         let env_file = dir.path().join(".env");
         let updates: Vec<(&str, &str)> = sandbox
             .lines
@@ -31,7 +53,8 @@ impl flags::Demo {
         }
         let demo = Context {
             env_file,
-            ui: ctx.ui,
+            env_file_given: false,
+            ui: *ui,
             environment: ctx.environment.without_credentials(),
         };
         let http = flags::HttpOptions { timeout: 30 };

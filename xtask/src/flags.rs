@@ -34,9 +34,11 @@ pub enum Command {
     /// Create .env from .env.example (mode 0600, never overwriting); on a terminal, ask for the
     /// values and prove them, else list the steps to fill it
     Init(Init),
-    /// Serve the local GoTo sandbox in the foreground and print the lines to use it
+    /// Serve the local GoTo sandbox in the foreground and print the lines to use it (with
+    /// --env-file, also write them there)
     Sandbox(Sandbox),
     /// Run the whole flow (token, then smoke) against a fresh sandbox; touches no .env of yours
+    /// and ignores --env-file
     Demo(Demo),
     /// Run a command with GOTO_ACCESS_TOKEN (and GOTO_API_URL) in its environment
     Exec(Exec),
@@ -79,7 +81,7 @@ pub struct Token {
 #[derive(Debug, Args)]
 pub struct Smoke {
     /// Run only the named call; repeat to run several (see the list with --list)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = call_names())]
     pub only: Vec<String>,
     /// List the calls and the scope each needs, then exit
     #[arg(long)]
@@ -128,6 +130,14 @@ pub struct Status {
 /// `cargo xtask init`
 #[derive(Debug, Args)]
 pub struct Init {}
+
+/// The smoke catalog's call names, as `--only`'s possible values: clap then refuses a name that
+/// is not a call, lists the calls and suggests the nearest one (`user_me` → `users_me`).
+fn call_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(
+        crate::smoke::catalog::CALLS.iter().map(|call| call.name),
+    )
+}
 
 /// `cargo xtask sandbox`
 #[derive(Debug, Args)]

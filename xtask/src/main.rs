@@ -35,8 +35,13 @@ use crate::ui::Ui;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let environment = Environment::capture();
-    let ui = Ui::new(&environment);
-    let env_file = cli.env_file.unwrap_or_else(|| project_root().join(".env"));
+    let default_env_file = project_root().join(".env");
+    let env_file_given = cli.env_file.is_some();
+    let env_file = cli.env_file.unwrap_or_else(|| default_env_file.clone());
+    // Advice keeps a chosen file; leaked once, so the terminal writer can stay `Copy`.
+    let chosen = (env_file != default_env_file)
+        .then(|| &*Box::leak(report::shell_word(&env_file.to_string_lossy()).into_boxed_str()));
+    let ui = Ui::new(&environment).with_env_file(chosen);
     let Some(command) = cli.command else {
         // `cargo xtask` alone is a question, not a mistake: answer it with the help.
         Cli::command().print_long_help().ok();
@@ -44,6 +49,7 @@ fn main() -> ExitCode {
     };
     let ctx = Context {
         env_file,
+        env_file_given,
         ui,
         environment,
     };
@@ -66,6 +72,8 @@ fn main() -> ExitCode {
 /// leak into the sandbox run).
 pub(crate) struct Context {
     pub env_file: PathBuf,
+    /// Whether `--env-file` was on the command line (`sandbox` writes its lines only then).
+    pub env_file_given: bool,
     pub ui: Ui,
     pub environment: Environment,
 }

@@ -8,7 +8,7 @@
 //! `github` (annotations and job summary), with `export` (totals, and what text may leave the
 //! machine).
 
-mod catalog;
+pub(crate) mod catalog;
 mod export;
 mod github;
 mod json_report;

@@ -12,6 +12,10 @@ use crate::environment::Environment;
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
     color: bool,
+    /// The `--env-file` the user chose, ready for a shell, when it is not the default: every
+    /// `cargo xtask …` command a line recommends then carries it (see
+    /// [`crate::report::keep_env_file`]), so following the advice acts on the same file.
+    env_file: Option<&'static str>,
 }
 
 /// Styles, as ANSI SGR codes.
@@ -36,7 +40,14 @@ impl Ui {
             color: std::io::stderr().is_terminal()
                 && !environment.no_color
                 && !environment.dumb_terminal,
+            env_file: None,
         }
+    }
+
+    /// This writer, with the `--env-file` its advice must keep (`None`: the default file, or a
+    /// command such as `demo` whose own env file is not the user's).
+    pub fn with_env_file(self, env_file: Option<&'static str>) -> Ui {
+        Ui { env_file, ..self }
     }
 
     /// `text` in `style` when colour is on.
@@ -56,6 +67,7 @@ impl Ui {
 
     /// A plain line.
     pub fn line(&self, text: &str) {
+        let text = crate::report::keep_env_file(text, self.env_file);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{text}");
     }

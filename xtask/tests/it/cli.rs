@@ -31,3 +31,39 @@ fn err_unknown_subcommand_and_bad_values_are_usage_errors() {
     xtask(&["token", "--timeout", "zero"]).run().assert_code(2);
     xtask(&["token", "--print", "--json"]).run().assert_code(2);
 }
+
+#[test]
+fn err_a_mistyped_command_gets_a_suggestion() {
+    xtask(&["tokn"])
+        .run()
+        .assert_code(2)
+        .assert_stderr_contains("a similar subcommand exists: 'token'");
+}
+
+#[test]
+fn err_a_mistyped_only_name_gets_a_suggestion_and_the_list() {
+    let ws = Workspace::with_contents("");
+    let run = ws.xtask(&["smoke", "--only", "user_me"]).run();
+    run.assert_code(2)
+        .assert_stderr_contains("a similar value exists: 'users_me'")
+        .assert_stderr_contains("admin_me");
+}
+
+#[test]
+fn err_remedies_keep_a_chosen_env_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("ci.env");
+    let run = xtask(&["token"]).env_file(&plain).run();
+    run.assert_code(2).assert_stderr_contains(&format!(
+        "`cargo xtask init --env-file {}`",
+        plain.display()
+    ));
+    // A path with a space is quoted, so the advice can be pasted into a shell as printed.
+    std::fs::create_dir(dir.path().join("my env")).unwrap();
+    let spaced = dir.path().join("my env").join(".env");
+    let run = xtask(&["status"]).env_file(&spaced).run();
+    run.assert_stderr_contains(&format!(
+        "`cargo xtask init --env-file '{}'`",
+        spaced.display()
+    ));
+}

@@ -74,3 +74,8 @@ mod messages;
 /// links, the guide's token URL, expiry wording and `init`'s messages. Tests that need root say so
 /// on stderr when they cannot run.
 mod real_files;
+
+/// Processes: a real SIGINT, SIGTERM or SIGHUP ends `sandbox` and `demo` with their sandbox
+/// child, `demo` removes its temporary directory, and the xtask dies by that signal; `sandbox
+/// --env-file` writes its lines but never over real credentials; `demo` ignores `--env-file`.
+mod processes;

@@ -116,6 +116,12 @@ pub fn seed_secrets() -> Vec<String> {
 }
 
 impl Xtask {
+    /// The command itself, for tests that drive the process by hand (signals, output read while
+    /// it runs). Nothing scans its output then: such a test checks what it reads.
+    pub fn into_command(self) -> Command {
+        self.command
+    }
+
     pub fn env_file(mut self, path: &Path) -> Xtask {
         self.command.arg("--env-file").arg(path);
         self
