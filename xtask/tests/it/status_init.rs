@@ -11,7 +11,11 @@ fn ok_status_masks_secrets_and_reports_the_token() {
     let before = ws.xtask(&["status"]).run();
     before
         .assert_code(0)
-        .assert_stderr_contains("none yet: run `cargo xtask token`");
+        // The advice keeps the test's own env file, as every remedy does for a chosen file.
+        .assert_stderr_contains(&format!(
+            "none yet: run `cargo xtask token --env-file {}`",
+            ws.env_file.display()
+        ));
     ws.xtask(&["token"]).run().assert_code(0);
     let run = ws.xtask(&["status"]).run();
     run.assert_code(0)
