@@ -81,7 +81,7 @@ pub struct Token {
 #[derive(Debug, Args)]
 pub struct Smoke {
     /// Run only the named call; repeat to run several (see the list with --list)
-    #[arg(long, value_name = "NAME", value_parser = call_names())]
+    #[arg(long, value_name = "NAME")]
     pub only: Vec<String>,
     /// List the calls and the scope each needs, then exit
     #[arg(long)]
@@ -130,14 +130,6 @@ pub struct Status {
 /// `cargo xtask init`
 #[derive(Debug, Args)]
 pub struct Init {}
-
-/// The smoke catalog's call names, as `--only`'s possible values: clap then refuses a name that
-/// is not a call, lists the calls and suggests the nearest one (`user_me` → `users_me`).
-fn call_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(
-        crate::smoke::catalog::CALLS.iter().map(|call| call.name),
-    )
-}
 
 /// `cargo xtask sandbox`
 #[derive(Debug, Args)]

@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 use goto_auth::{EnvFileError, Session, Sources};
 
 use crate::environment::Environment;
@@ -33,14 +33,14 @@ use crate::report::UsageError;
 use crate::ui::Ui;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse_cli();
     let environment = Environment::capture();
     let default_env_file = project_root().join(".env");
     let env_file_given = cli.env_file.is_some();
     let env_file = cli.env_file.unwrap_or_else(|| default_env_file.clone());
     // Advice keeps a chosen file; leaked once, so the terminal writer can stay `Copy`.
     let chosen = (env_file != default_env_file)
-        .then(|| &*Box::leak(report::shell_word(&env_file.to_string_lossy()).into_boxed_str()));
+        .then(|| &*Box::leak(ui::shell_word(&env_file.to_string_lossy()).into_boxed_str()));
     let ui = Ui::new(&environment).with_env_file(chosen);
     let Some(command) = cli.command else {
         // `cargo xtask` alone is a question, not a mistake: answer it with the help.
@@ -65,6 +65,19 @@ fn main() -> ExitCode {
         Command::Completions(cmd) => cmd.run(&ctx),
     };
     report::finish(result, &ui)
+}
+
+/// Parses the command line, with the smoke catalog's call names as `--only`'s possible values:
+/// clap then refuses an unknown name, lists the calls and suggests the nearest (`user_me` →
+/// `users_me`). They are added here rather than in `flags`, which stays free of `smoke`.
+fn parse_cli() -> Cli {
+    let names = smoke::catalog::CALLS.iter().map(|call| call.name);
+    let command = Cli::command().mut_subcommand("smoke", |smoke| {
+        smoke.mut_arg("only", |only| {
+            only.value_parser(clap::builder::PossibleValuesParser::new(names))
+        })
+    });
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
 }
 
 /// What every subcommand gets: the env file, the terminal, and the process environment as read

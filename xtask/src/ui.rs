@@ -1,6 +1,7 @@
 //! What a person sees: every human-readable line goes to stderr, so stdout stays clean for
 //! scripts; colour only on a terminal, never under `NO_COLOR`.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
@@ -14,7 +15,7 @@ pub struct Ui {
     color: bool,
     /// The `--env-file` the user chose, ready for a shell, when it is not the default: every
     /// `cargo xtask …` command a line recommends then carries it (see
-    /// [`crate::report::keep_env_file`]), so following the advice acts on the same file.
+    /// [`keep_env_file`]), so following the advice acts on the same file.
     env_file: Option<&'static str>,
 }
 
@@ -67,7 +68,7 @@ impl Ui {
 
     /// A plain line.
     pub fn line(&self, text: &str) {
-        let text = crate::report::keep_env_file(text, self.env_file);
+        let text = keep_env_file(text, self.env_file);
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "{text}");
     }
@@ -156,4 +157,89 @@ pub fn stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     out.flush()
+}
+
+/// The subcommands that act on the env file: a remedy naming one of them gets the user's
+/// `--env-file`. (`demo` uses a file of its own, and `completions` reads none.)
+const ENV_FILE_COMMANDS: [&str; 7] = ["token", "smoke", "api", "status", "init", "exec", "sandbox"];
+
+/// `text` with `--env-file PATH` after every `cargo xtask COMMAND` it recommends, when the user
+/// chose a file other than the default. Remedies are written once, in the default file's terms,
+/// wherever they arise (the library's hints included); this is the one place they are fitted to
+/// the file actually in use, so that running the advice as printed acts on the same file.
+pub fn keep_env_file<'a>(text: &'a str, env_file: Option<&str>) -> Cow<'a, str> {
+    const PREFIX: &str = "cargo xtask ";
+    let Some(env_file) = env_file else {
+        return Cow::Borrowed(text);
+    };
+    if !text.contains(PREFIX) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(at) = rest.find(PREFIX) {
+        let after = &rest[at + PREFIX.len()..];
+        let word_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .unwrap_or(after.len());
+        let word = &after[..word_len];
+        out.push_str(&rest[..at + PREFIX.len() + word_len]);
+        rest = &after[word_len..];
+        // The rest of this command, up to its closing backtick, may name a file already.
+        let given = rest
+            .split(['`', '\n'])
+            .next()
+            .is_some_and(|command| command.contains("--env-file"));
+        if ENV_FILE_COMMANDS.contains(&word) && !given {
+            out.push_str(" --env-file ");
+            out.push_str(env_file);
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// `path` as one shell word: bare when it holds only characters no shell treats specially,
+/// else in single quotes (a `'` inside written as `'\''`).
+pub fn shell_word(path: &str) -> String {
+    let plain = !path.is_empty()
+        && path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_./,:=@%+-".contains(c));
+    if plain {
+        path.to_owned()
+    } else {
+        format!("'{}'", path.replace('\'', r"'\''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remedies_keep_a_chosen_env_file() {
+        let text = "run `cargo xtask init` to create it, then `cargo xtask token --force`";
+        assert_eq!(keep_env_file(text, None), text);
+        assert_eq!(
+            keep_env_file(text, Some("ci.env")),
+            "run `cargo xtask init --env-file ci.env` to create it, then \
+             `cargo xtask token --env-file ci.env --force`"
+        );
+        assert_eq!(
+            keep_env_file("try `cargo xtask demo`", Some("x")),
+            "try `cargo xtask demo`"
+        );
+        assert_eq!(
+            keep_env_file("`cargo xtask token --env-file a.env`", Some("b.env")),
+            "`cargo xtask token --env-file a.env`"
+        );
+    }
+
+    #[test]
+    fn paths_become_one_shell_word() {
+        assert_eq!(shell_word("/tmp/a.env"), "/tmp/a.env");
+        assert_eq!(shell_word("my dir/.env"), "'my dir/.env'");
+        assert_eq!(shell_word("it's.env"), r"'it'\''s.env'");
+    }
 }
