@@ -134,7 +134,7 @@ impl SnapshotStore {
             ui.line(&line);
         }
         record.verdict = Verdict::Changed;
-        record.detail = format!("shape differs from {shown} (diff above)");
+        record.detail = format!("shape differs from {shown} (the diff is on stderr)");
         if !self.ci {
             let pending = snap.with_extension("snap.new");
             match write_snapshot(&pending, &description, &text) {

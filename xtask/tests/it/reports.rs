@@ -189,7 +189,7 @@ fn ok_github_actions_get_annotations_and_the_table_in_the_job_summary() {
     assert_eq!(
         annotations,
         [
-            "::error title=smoke%3A users_lines changed::GET /users/v1/lines answered 200: shape differs from xtask/snapshots/sandbox/users_lines.snap (diff above)",
+            "::error title=smoke%3A users_lines changed::GET /users/v1/lines answered 200: shape differs from xtask/snapshots/sandbox/users_lines.snap (the diff is on stderr)",
             "::error title=smoke%3A upcoming_meetings failed::GET /G2M/rest/upcomingMeetings answered 404: NOT_FOUND: No <channel> & \"x\" for [email]%0D%0A100%25 gone",
         ]
     );
