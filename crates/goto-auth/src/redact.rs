@@ -16,6 +16,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// The shortest run of a secret's characters that counts as a leak of it.
 pub const MIN_FRAGMENT: usize = 16;
@@ -29,8 +30,11 @@ const REDACTED: &str = "[redacted]";
 pub struct Redactor {
     /// Every form of every secret, longest first, replaced wherever it occurs.
     forms: Vec<Vec<char>>,
-    /// Every [`MIN_FRAGMENT`]-character window of every form.
-    fragments: HashSet<Vec<char>>,
+    /// Every [`MIN_FRAGMENT`]-character window of every form, built on the first
+    /// [`Redactor::redact`]: a successful exchange never redacts anything, and a 1,000-character
+    /// access token has 3,000 windows, which in a debug build cost more than the exchange's own
+    /// request.
+    fragments: OnceLock<HashSet<Vec<char>>>,
 }
 
 impl fmt::Debug for Redactor {
@@ -70,11 +74,9 @@ impl Redactor {
             if chars.is_empty() || self.forms.contains(&chars) {
                 continue;
             }
-            for window in chars.windows(MIN_FRAGMENT) {
-                self.fragments.insert(window.to_vec());
-            }
             self.forms.push(chars);
         }
+        self.fragments = OnceLock::new();
         self.forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
     }
 
@@ -93,9 +95,16 @@ impl Redactor {
                 }
             }
         }
-        if !self.fragments.is_empty() {
+        let fragments = self.fragments.get_or_init(|| {
+            self.forms
+                .iter()
+                .flat_map(|form| form.windows(MIN_FRAGMENT))
+                .map(<[char]>::to_vec)
+                .collect()
+        });
+        if !fragments.is_empty() {
             for (start, window) in chars.windows(MIN_FRAGMENT).enumerate() {
-                if self.fragments.contains(window) {
+                if fragments.contains(window) {
                     hidden[start..start + MIN_FRAGMENT].fill(true);
                 }
             }
