@@ -4,13 +4,14 @@
 //!
 //! The temporary directory holds the sandbox's credentials and a token, so it must not outlive
 //! the demo: on SIGINT, SIGTERM or SIGHUP a watcher thread ends the sandbox, removes the
-//! directory, and ends the process by the same signal (see `sandbox::Stop`).
+//! directory, and ends the process by the same signal (see `signals::Stop`).
 
 use anyhow::Context as _;
 
 use crate::Context;
 use crate::flags;
-use crate::sandbox::{RunningSandbox, Stop, end_child};
+use crate::sandbox::{RunningSandbox, end_child};
+use crate::signals::Stop;
 use crate::ui::Style;
 
 impl flags::Demo {

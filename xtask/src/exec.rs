@@ -6,8 +6,6 @@
 //! and ends with the child's exit code, so the command behaves in a script as if run directly.
 
 use std::process::{Command, ExitStatus};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use goto_auth::keys;
@@ -16,17 +14,7 @@ use rustix::process::{Pid, Signal};
 use crate::Context;
 use crate::flags;
 use crate::report::{ChildExit, SpawnFailed};
-
-/// The signals passed on to the command. A terminal's Ctrl-C reaches the command by itself (it
-/// is in the same process group), so SIGINT is forwarded only when it did not come from there.
-const FORWARDED: [(i32, Signal); 3] = [
-    (signal_hook::consts::SIGINT, Signal::INT),
-    (signal_hook::consts::SIGTERM, Signal::TERM),
-    (signal_hook::consts::SIGHUP, Signal::HUP),
-];
-
-/// How often the wait loop looks for a signal or the child's end.
-const POLL: Duration = Duration::from_millis(10);
+use crate::signals::{POLL, Stop};
 
 impl flags::Exec {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
@@ -46,12 +34,7 @@ impl flags::Exec {
         }
         // Handlers first, so that a signal arriving while the child starts is not lost; the
         // child starts with default dispositions (exec resets caught signals).
-        let flags = FORWARDED.map(|(number, signal)| {
-            let flag = Arc::new(AtomicBool::new(false));
-            // Registration fails only for signals that cannot be caught, which these are not.
-            let _ = signal_hook::flag::register(number, Arc::clone(&flag));
-            (flag, signal)
-        });
+        let stop = Stop::register();
         let mut child = command
             .spawn()
             .map_err(|error| SpawnFailed::new(program, &error))?;
@@ -60,12 +43,12 @@ impl flags::Exec {
             if let Some(status) = child.try_wait()? {
                 break status;
             }
-            for (flag, signal) in &flags {
-                if flag.swap(false, Ordering::SeqCst)
-                    && !(*signal == Signal::INT && ctrl_c_reached_child())
-                {
+            // A terminal's Ctrl-C reaches the command by itself (it is in the same process
+            // group), so SIGINT is passed on only when it did not come from there.
+            while let Some(signal) = stop.received().and_then(Signal::from_named_raw) {
+                if !(signal == Signal::INT && ctrl_c_reached_child()) {
                     // The child may have ended a moment ago; then there is nobody to tell.
-                    let _ = rustix::process::kill_process(pid, *signal);
+                    let _ = rustix::process::kill_process(pid, signal);
                 }
             }
             std::thread::sleep(POLL);

@@ -15,6 +15,7 @@ mod init_terminal;
 mod paginate;
 mod report;
 mod sandbox;
+mod signals;
 mod smoke;
 mod status;
 mod token;

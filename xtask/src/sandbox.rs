@@ -3,15 +3,13 @@
 //! `cargo xtask token`.
 //!
 //! Because the sandbox is our child, ending the xtask alone would leave it serving. So `sandbox`
-//! and `demo` catch SIGINT, SIGTERM and SIGHUP ([`Stop`]), end the child, clean up, and then end
+//! and `demo` catch SIGINT, SIGTERM and SIGHUP ([`crate::signals::Stop`]), end the child, clean up, and then end
 //! themselves by the same signal, so a shell or a supervisor sees the death it caused.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use anyhow::Context as _;
 use goto_auth::keys;
@@ -20,17 +18,8 @@ use xshell::{Shell, cmd};
 use crate::Context;
 use crate::flags;
 use crate::report::UsageError;
+use crate::signals::{POLL, Stop, die_by};
 use crate::ui;
-
-/// The signals that end `sandbox` and `demo`, with their children.
-const ENDING: [i32; 3] = [
-    signal_hook::consts::SIGINT,
-    signal_hook::consts::SIGTERM,
-    signal_hook::consts::SIGHUP,
-];
-
-/// How often a waiting loop looks for a signal or the child's end.
-const POLL: Duration = Duration::from_millis(10);
 
 /// The keys whose values make an env file someone's real credentials.
 const CREDENTIAL_KEYS: [&str; 3] = [keys::CLIENT_ID, keys::CLIENT_SECRET, keys::PAT];
@@ -210,55 +199,6 @@ pub fn end_child(child: &Mutex<Child>) {
     let mut child = child.lock().unwrap_or_else(PoisonError::into_inner);
     let _ = child.kill();
     let _ = child.wait();
-}
-
-/// SIGINT, SIGTERM and SIGHUP, caught from the moment of [`Stop::register`] on; the caller polls
-/// [`Stop::received`]. Flags rather than an iterator thread, as `exec` does: no unsafe code of
-/// ours and no extra signal-hook features.
-pub struct Stop([Arc<AtomicBool>; 3]);
-
-impl Stop {
-    /// Catches the ending signals from now on. Register before starting the child, so that a
-    /// signal arriving while it starts is not lost.
-    pub fn register() -> Stop {
-        Stop(ENDING.map(|signal| {
-            let flag = Arc::new(AtomicBool::new(false));
-            // Registration fails only for signals that cannot be caught, which these are not.
-            let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
-            flag
-        }))
-    }
-
-    /// The first ending signal received since the last call, if any.
-    pub fn received(&self) -> Option<i32> {
-        ENDING
-            .into_iter()
-            .zip(&self.0)
-            .find_map(|(signal, flag)| flag.swap(false, Ordering::SeqCst).then_some(signal))
-    }
-
-    /// Watches for an ending signal on a thread of its own; on one, runs `clean_up` (which must
-    /// end the children) and ends the process by that signal.
-    pub fn watch(self, clean_up: impl FnOnce() + Send + 'static) {
-        std::thread::spawn(move || {
-            let signal = loop {
-                if let Some(signal) = self.received() {
-                    break signal;
-                }
-                std::thread::sleep(POLL);
-            };
-            clean_up();
-            die_by(signal);
-        });
-    }
-}
-
-/// Ends the process by `signal`, as if it had never been caught: the shell then reports 128 + N
-/// and a supervisor sees the signal it sent. `exit(128 + N)` is the fallback should re-raising
-/// fail.
-pub fn die_by(signal: i32) -> ! {
-    let _ = signal_hook::low_level::emulate_default_handler(signal);
-    std::process::exit(128 + signal)
 }
 
 /// The five `KEY=value` lines the sandbox prints once it listens.
