@@ -57,7 +57,9 @@ pub fn mask_command(value: &str) -> String {
         .collect()
 }
 
-fn escape_data(text: &str) -> String {
+/// A workflow command's message (`::add-mask::`, `::error`): `%`, CR and LF as percent escapes,
+/// as GitHub's runner reads them.
+pub fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

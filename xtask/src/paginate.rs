@@ -7,6 +7,7 @@
 //! zero-based `number`; the next page is `page=N+1` while `N+1 < T`. Reading a page is a pure
 //! function, so both styles and their edge cases are unit-tested without a server.
 
+use goto_auth::percent_encode;
 use serde_json::Value;
 
 use crate::report::UsageError;
@@ -129,20 +130,6 @@ pub fn next_path(path: &str, next: &Next) -> Option<String> {
     let new_pair = format!("{key}={value}");
     pairs.push(&new_pair);
     Some(format!("{base}?{}", pairs.join("&")))
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters: markers are opaque and may
-/// hold `+`, `/` or `=`.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -32,7 +32,7 @@ mod time;
 mod token;
 mod url;
 
-pub use api::api_request;
+pub use api::{api_request, percent_encode};
 pub use cache::{Decision, ExchangeReason, Fingerprint, decide};
 pub use config::{Config, Origin, Sources};
 pub use dotenv::{

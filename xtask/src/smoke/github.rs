@@ -11,6 +11,7 @@ use std::fmt::Write as _;
 
 use super::export::{Totals, public_text};
 use super::outcome::CallRecord;
+use crate::github::escape_data;
 
 /// One `::error` line per call whose verdict fails the run; empty when none does.
 pub fn annotations(records: &[CallRecord]) -> String {
@@ -63,13 +64,6 @@ pub fn step_summary(records: &[CallRecord], totals: &Totals) -> String {
     }
     let _ = writeln!(out, "\n{}\n", totals.sentence());
     out
-}
-
-/// A workflow command's message: `%`, CR and LF as percent escapes.
-fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
 }
 
 /// A workflow command's property value: as a message, and `:` and `,` too.

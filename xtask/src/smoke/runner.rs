@@ -5,7 +5,7 @@
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use goto_auth::{CallError, Renewal, Scopes, Session, format_instant};
+use goto_auth::{CallError, Renewal, Scopes, Session, format_instant, percent_encode};
 
 use super::catalog::{Call, Need, Role, USERS_ME};
 use super::pacer::{Pacer, relock};
@@ -192,11 +192,11 @@ impl<'s, 'a> Runner<'s, 'a> {
                         .clone()
                         .unwrap_or_else(|| format!("{USERS_ME} gave no {placeholder}")));
                 };
-                path = path.replace(placeholder, &encode(value));
+                path = path.replace(placeholder, &percent_encode(value));
             }
         }
         for (placeholder, value) in &self.windows {
-            path = path.replace(placeholder, &encode(value));
+            path = path.replace(placeholder, &percent_encode(value));
         }
         Ok(path)
     }
@@ -249,18 +249,4 @@ fn keys_from(reply: &Reply) -> Keys {
         missing_because: None,
         token_answered: true,
     }
-}
-
-/// Percent-encodes a query or path component (RFC 3986 unreserved characters pass through),
-/// so that a `+` in a time zone offset is not read as a space.
-fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
 }
