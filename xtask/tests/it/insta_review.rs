@@ -16,29 +16,27 @@ use crate::support::*;
 /// The `cargo-insta` version whose file format smoke writes.
 const CARGO_INSTA: &str = "1.49.0";
 
-/// The `cargo-insta` binary, installed on first use.
+/// The `cargo-insta` binary, installed on first use (staged and renamed into place, as the
+/// interop tests' readers are).
 fn cargo_insta() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let root =
-            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("cargo-insta-{CARGO_INSTA}"));
-        let binary = root.join("bin/cargo-insta");
-        if !binary.exists() {
+    static BINARY: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let root = BINARY.get_or_init(|| {
+        installed(&format!("cargo-insta-{CARGO_INSTA}"), |staging| {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-            let status = Command::new(cargo)
+            let mut command = Command::new(cargo);
+            command
                 .args(["install", "--locked", "--quiet"])
                 .arg(format!("cargo-insta@{CARGO_INSTA}"))
                 .arg("--root")
-                .arg(&root)
-                .status()
-                .expect("cargo runs");
-            assert!(
-                status.success(),
-                "cargo install cargo-insta@{CARGO_INSTA} failed"
-            );
-        }
-        binary
-    })
+                .arg(staging);
+            run_installer(command)
+        })
+        .map(|root| root.join("bin/cargo-insta"))
+    });
+    match root {
+        Ok(binary) => binary,
+        Err(error) => panic!("{error}"),
+    }
 }
 
 /// Runs `cargo insta ARGS` on the project at `dir`; returns stdout.

@@ -350,3 +350,67 @@ pub fn token_requests(sandbox: &Sandbox) -> usize {
         .filter(|r| r.path.ends_with("/token"))
         .count()
 }
+
+/// Where the pinned outside tools live (the interop tests' dotenv readers, cargo-insta): cargo's
+/// scratch directory for integration tests, inside the target directory, so nothing outside it
+/// is touched and `cargo clean` removes them.
+fn interop_dir() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop")
+}
+
+/// Runs an installer; its output is kept for the failure message only.
+pub fn run_installer(mut command: Command) -> Result<(), String> {
+    let shown = format!("{command:?}");
+    let output = command
+        .output()
+        .map_err(|error| format!("cannot run {shown}: {error}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{shown} failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
+}
+
+/// The folder `name` under [`interop_dir`], installed by `install` if it is not there yet.
+///
+/// The installer fills a staging folder of its own, which is then renamed into place: a rename is
+/// atomic, so the folder is either absent or complete, and a test run that loses the race with a
+/// concurrent one (two `cargo test` at once) finds the winner's complete copy and drops its own.
+/// The name carries the version, so a change of pin installs afresh.
+pub fn installed(
+    name: &str,
+    install: impl FnOnce(&Path) -> Result<(), String>,
+) -> Result<PathBuf, String> {
+    let root = interop_dir();
+    let dest = root.join(name);
+    if dest.is_dir() {
+        return Ok(dest);
+    }
+    std::fs::create_dir_all(&root)
+        .map_err(|error| format!("cannot create {}: {error}", root.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.staging-"))
+        .tempdir_in(&root)
+        .map_err(|error| {
+            format!(
+                "cannot create a staging folder in {}: {error}",
+                root.display()
+            )
+        })?;
+    install(staging.path())?;
+    match std::fs::rename(staging.path(), &dest) {
+        Ok(()) => Ok(dest),
+        // Another run renamed its complete copy into place first; ours goes with `staging`.
+        Err(_) if dest.is_dir() => Ok(dest),
+        Err(error) => Err(format!(
+            "cannot move {} to {}: {error}",
+            staging.path().display(),
+            dest.display()
+        )),
+    }
+}
