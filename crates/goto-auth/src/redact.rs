@@ -26,20 +26,31 @@ const REDACTED: &str = "[redacted]";
 
 /// The secrets of one exchange or call, ready to be removed from any text. Its `Debug` shows
 /// only how many it holds.
+///
+/// Building it only records the secrets: their forms and windows are worked out on the first
+/// [`Redactor::redact`]. A successful exchange or call never redacts anything, and in a debug
+/// build (which `cargo xtask` is) form-encoding a 1,000-character access token and building its
+/// 3,000 windows cost more than the exchange's own request.
 #[derive(Clone, Default)]
 pub struct Redactor {
+    /// The secrets as given, each once, in the order they were added.
+    secrets: Vec<String>,
+    /// Their forms and windows, built on the first redaction.
+    prepared: OnceLock<Prepared>,
+}
+
+/// What [`Redactor::redact`] looks for, built from the secrets.
+#[derive(Clone)]
+struct Prepared {
     /// Every form of every secret, longest first, replaced wherever it occurs.
     forms: Vec<Vec<char>>,
-    /// Every [`MIN_FRAGMENT`]-character window of every form, built on the first
-    /// [`Redactor::redact`]: a successful exchange never redacts anything, and a 1,000-character
-    /// access token has 3,000 windows, which in a debug build cost more than the exchange's own
-    /// request.
-    fragments: OnceLock<HashSet<Vec<char>>>,
+    /// Every [`MIN_FRAGMENT`]-character window of every form.
+    fragments: HashSet<Vec<char>>,
 }
 
 impl fmt::Debug for Redactor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Redactor([{} forms redacted])", self.forms.len())
+        write!(f, "Redactor([{} secrets redacted])", self.secrets.len())
     }
 }
 
@@ -55,29 +66,48 @@ impl Redactor {
 
     /// The same redactor, knowing one more secret (a token found in an answer, say).
     pub fn with(&self, secret: &str) -> Redactor {
-        let mut redactor = self.clone();
+        let mut redactor = Redactor {
+            secrets: self.secrets.clone(),
+            prepared: OnceLock::new(),
+        };
         redactor.add(secret);
         redactor
     }
 
     fn add(&mut self, secret: &str) {
-        if secret.is_empty() {
+        if secret.is_empty() || self.secrets.iter().any(|known| known == secret) {
             return;
         }
-        let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-        let decoded: String = form_urlencoded::parse(format!("x={secret}").as_bytes())
-            .next()
-            .map(|(_, value)| value.into_owned())
-            .unwrap_or_default();
-        for form in [secret.to_owned(), encoded, decoded] {
-            let chars: Vec<char> = form.chars().collect();
-            if chars.is_empty() || self.forms.contains(&chars) {
-                continue;
+        self.secrets.push(secret.to_owned());
+        self.prepared = OnceLock::new();
+    }
+
+    /// The forms and windows of the secrets, built on first use.
+    fn prepared(&self) -> &Prepared {
+        self.prepared.get_or_init(|| {
+            let mut forms: Vec<Vec<char>> = Vec::new();
+            for secret in &self.secrets {
+                let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+                let decoded: String = form_urlencoded::parse(format!("x={secret}").as_bytes())
+                    .next()
+                    .map(|(_, value)| value.into_owned())
+                    .unwrap_or_default();
+                for form in [secret.clone(), encoded, decoded] {
+                    let chars: Vec<char> = form.chars().collect();
+                    if chars.is_empty() || forms.contains(&chars) {
+                        continue;
+                    }
+                    forms.push(chars);
+                }
             }
-            self.forms.push(chars);
-        }
-        self.fragments = OnceLock::new();
-        self.forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+            forms.sort_by_key(|form| std::cmp::Reverse(form.len()));
+            let fragments = forms
+                .iter()
+                .flat_map(|form| form.windows(MIN_FRAGMENT))
+                .map(<[char]>::to_vec)
+                .collect();
+            Prepared { forms, fragments }
+        })
     }
 
     /// `text` with every known secret, every fragment of one and every JWT replaced by
@@ -85,7 +115,8 @@ impl Redactor {
     pub fn redact(&self, text: &str) -> String {
         let chars: Vec<char> = text.chars().collect();
         let mut hidden = vec![false; chars.len()];
-        for form in &self.forms {
+        let Prepared { forms, fragments } = self.prepared();
+        for form in forms {
             if form.len() > chars.len() {
                 continue;
             }
@@ -95,13 +126,6 @@ impl Redactor {
                 }
             }
         }
-        let fragments = self.fragments.get_or_init(|| {
-            self.forms
-                .iter()
-                .flat_map(|form| form.windows(MIN_FRAGMENT))
-                .map(<[char]>::to_vec)
-                .collect()
-        });
         if !fragments.is_empty() {
             for (start, window) in chars.windows(MIN_FRAGMENT).enumerate() {
                 if fragments.contains(window) {
@@ -268,6 +292,30 @@ mod tests {
             redactor.redact("pat pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A= revoked"),
             "pat [redacted] revoked"
         );
+    }
+
+    /// The forms are built on the first redaction; a secret learned afterwards must still be
+    /// redacted, by the new redactor and not the old one.
+    #[test]
+    fn a_secret_added_after_a_redaction_is_redacted() {
+        let first = Redactor::new(["k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U"]);
+        assert_eq!(
+            first.redact(
+                "k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U and pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A="
+            ),
+            "[redacted] and pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A="
+        );
+        let second = first.with("pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A=");
+        assert_eq!(
+            second.redact(
+                "k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U and pU3KGCUwux1t%2BEyze1%2FeP3IfyxlxF0SU1kk8A%3D"
+            ),
+            "[redacted] and [redacted]"
+        );
+        assert_eq!(second.redact("cut: t+Eyze1/eP3IfyxlxF0"), "cut: [redacted]");
+        // Adding a secret twice, or an empty one, changes nothing.
+        let again = second.with("k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U").with("");
+        assert_eq!(format!("{again:?}"), format!("{second:?}"));
     }
 
     #[test]
