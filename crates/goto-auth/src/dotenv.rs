@@ -137,10 +137,32 @@ fn is_bare(c: char) -> bool {
 ///   net: it catches a few pathological lines that dotenvy reads differently once their value
 ///   changes (such as a value ending in a backslash right before a comment), and any bug here.
 pub fn edit(contents: &str, updates: &[(&str, &str)]) -> Result<String, EditError> {
+    edit_read(contents, None, updates)
+}
+
+/// What dotenvy read from a file: its entries in file order and the foreign lines passed over.
+pub(super) type Reading<'a> = (&'a [(String, String)], &'a [ForeignLine]);
+
+/// [`edit`], given what dotenvy already read from `contents` when the caller has it (the entries
+/// and the foreign lines of [`syntax::read_tolerant`] on `contents` without its byte order mark),
+/// so that a file read under its lock to decide whether to write is not parsed again to write
+/// it. The edited text is still read back in full.
+pub(super) fn edit_read(
+    contents: &str,
+    read: Option<Reading<'_>>,
+    updates: &[(&str, &str)],
+) -> Result<String, EditError> {
     let updates = prepare(updates)?;
     let (bom, body) = split_bom(contents);
-    let (before, foreign) =
-        syntax::read_tolerant(body).map_err(|(line, hint)| EditError::Parse { line, hint })?;
+    let parsed;
+    let (before, foreign) = match read {
+        Some(read) => read,
+        None => {
+            parsed = syntax::read_tolerant(body)
+                .map_err(|(line, hint)| EditError::Parse { line, hint })?;
+            (parsed.0.as_slice(), parsed.1.as_slice())
+        }
+    };
 
     let mut edited = String::with_capacity(contents.len() + 64 * updates.len());
     edited.push_str(bom);
@@ -194,7 +216,7 @@ pub fn edit(contents: &str, updates: &[(&str, &str)]) -> Result<String, EditErro
     append(&mut edited, body, &missing);
 
     verify(
-        &before,
+        before,
         &substitutes,
         &edited[bom.len()..],
         &updates,

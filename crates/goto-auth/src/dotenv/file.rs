@@ -1,12 +1,13 @@
 //! The env file on disk: an atomic, locked read-modify-write, and a reader with readable errors.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Read, Seek, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use super::{EnvFileError, ForeignLine, edit, prepare, split_bom, syntax};
+use super::{EnvFileError, ForeignLine, edit_read, prepare, split_bom, syntax};
 
 /// What [`update_file`] and [`LockedEnvFile::write`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +77,9 @@ pub struct LockedEnvFile {
     file: File,
     created: bool,
     contents: String,
+    /// What [`LockedEnvFile::parse`] read from `contents`, kept so that the write does not parse
+    /// the same text again.
+    parsed: OnceCell<EnvFile>,
     /// The temporary file of the atomic write; `None` when the directory cannot hold one.
     staged: Option<tempfile::NamedTempFile>,
     written: bool,
@@ -127,6 +131,7 @@ impl LockedEnvFile {
             file,
             created,
             contents: String::new(),
+            parsed: OnceCell::new(),
             staged: None,
             written: false,
         };
@@ -155,13 +160,18 @@ impl LockedEnvFile {
         &self.contents
     }
 
-    /// What the file says, read as [`read`] reads it.
+    /// What the file says, read as [`read`] reads it. The reading is kept: a [`Self::write`]
+    /// that follows edits from it instead of parsing the same text again.
     ///
     /// # Errors
     ///
     /// [`EnvFileError::Parse`] when dotenvy cannot read a line that mentions a `GOTO_` key.
     pub fn parse(&self) -> Result<EnvFile, EnvFileError> {
-        parse(&self.contents, &self.path)
+        if let Some(parsed) = self.parsed.get() {
+            return Ok(parsed.clone());
+        }
+        let parsed = parse(&self.contents, &self.path)?;
+        Ok(self.parsed.get_or_init(|| parsed).clone())
     }
 
     /// Whether this open created the file (it was missing).
@@ -183,7 +193,13 @@ impl LockedEnvFile {
     /// failed, already replaced.
     pub fn write(mut self, updates: &[(&str, &str)]) -> Result<Written, EnvFileError> {
         let path = self.path.clone();
-        let edited = edit(&self.contents, updates).map_err(|error| error.in_file(path.clone()))?;
+        // What `parse` read, if it was called: the contents have not changed since.
+        let read = self
+            .parsed
+            .get()
+            .map(|file| (file.entries.as_slice(), file.foreign_lines.as_slice()));
+        let edited = edit_read(&self.contents, read, updates)
+            .map_err(|error| error.in_file(path.clone()))?;
         if edited == self.contents {
             self.written = true;
             return Ok(if self.created {

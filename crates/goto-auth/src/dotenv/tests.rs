@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::syntax::{self, LineKind};
-use super::{EditError, ParseHint, UnportableValue, edit, render_value};
+use super::{EditError, ParseHint, UnportableValue, edit, edit_read, render_value, split_bom};
 
 /// Reads `contents` with dotenvy, panicking on a parse error.
 fn dotenvy_entries(contents: &str) -> Vec<(String, String)> {
@@ -19,7 +19,22 @@ fn dotenvy_first(contents: &str, key: &str) -> Option<String> {
 }
 
 fn edited(contents: &str, updates: &[(&str, &str)]) -> String {
-    edit(contents, updates).expect("the edit succeeds")
+    edit_checked(contents, updates).expect("the edit succeeds")
+}
+
+/// [`edit`], checking that [`edit_read`] given the file's reading (as `LockedEnvFile::write`
+/// passes it after `LockedEnvFile::parse`) gives exactly the same result.
+fn edit_checked(contents: &str, updates: &[(&str, &str)]) -> Result<String, EditError> {
+    let result = edit(contents, updates);
+    if let Ok((entries, foreign)) = syntax::read_tolerant(split_bom(contents).1) {
+        let reused = edit_read(contents, Some((&entries, &foreign)), updates);
+        assert_eq!(
+            format!("{reused:?}"),
+            format!("{result:?}"),
+            "edit with the file's reading differs from edit for {contents:?}"
+        );
+    }
+    result
 }
 
 // render_value: the portability matrix, each case as dotenvy, python-dotenv and node's dotenv
@@ -668,7 +683,7 @@ proptest! {
     #[test]
     fn prop_edit_round_trips(body in prop_oneof![random_file(), random_assignments()], value in "[a-z $#\"\\\\]{0,6}") {
         let readable = syntax::read_tolerant(&body).is_ok();
-        match edit(&body, &[("K", &value), ("NEW", "1")]) {
+        match edit_checked(&body, &[("K", &value), ("NEW", "1")]) {
             Err(EditError::Parse { .. }) => prop_assert!(!readable),
             Ok(result) => {
                 prop_assert!(readable);

@@ -8,8 +8,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use goto_auth::{
-    EditError, EnvFileError, ParseHint, UnportableValue, Written, edit, read_file, render_value,
-    update_file,
+    EditError, EnvFileError, LockedEnvFile, ParseHint, UnportableValue, Written, edit, read_file,
+    render_value, update_file,
 };
 use proptest::prelude::*;
 
@@ -61,6 +61,33 @@ fn ok_update_in_place_and_append() {
         "# GoTo\nexport GOTO_PAT='pat'\nGOTO_ACCESS_TOKEN=eyJ.new-token # cached\nGOTO_TOKEN_SCOPE='a.read b.write'\n"
     );
     assert_eq!(names_in(dir.path()), [".env"]);
+}
+
+/// The write after a decision under the lock (`parse`, then `write`, as a token exchange does)
+/// reuses that reading; the file it writes is the one `update_file` writes, byte for byte, with a
+/// byte order mark, a foreign line, duplicates and a `$` substitution in it.
+#[test]
+fn ok_write_after_parse_writes_what_update_file_writes() {
+    let contents = "\u{feff}# app\nAPP_NAME=My App\nGOTO_ACCESS_TOKEN=old\nGOTO_ACCESS_TOKEN=dup\nURL=${GOTO_ACCESS_TOKEN}/x\n";
+    let updates = [
+        ("GOTO_ACCESS_TOKEN", "eyJ.new-token"),
+        ("GOTO_TOKEN_SCOPE", "a.read b.write"),
+    ];
+    let (_dir, by_update) = env_file(contents);
+    let (_dir2, by_parse) = env_file(contents);
+    assert_eq!(update_file(&by_update, &updates).unwrap(), Written::Changed);
+    let locked = LockedEnvFile::open(&by_parse).unwrap();
+    let read = locked.parse().unwrap();
+    assert_eq!(read.foreign_lines.len(), 1);
+    assert_eq!(read.entries.len(), locked.parse().unwrap().entries.len());
+    assert_eq!(locked.write(&updates).unwrap(), Written::Changed);
+    assert_eq!(
+        fs::read_to_string(&by_parse).unwrap(),
+        fs::read_to_string(&by_update).unwrap()
+    );
+    let entries = read_file(&by_parse).unwrap();
+    let first = entries.iter().find(|(k, _)| k == "GOTO_ACCESS_TOKEN");
+    assert_eq!(first.map(|(_, v)| v.as_str()), Some("eyJ.new-token"));
 }
 
 #[test]
