@@ -57,6 +57,7 @@ impl flags::Demo {
             env_file_given: false,
             ui: *ui,
             environment: ctx.environment.without_credentials(),
+            connect: ctx.connect,
         };
         let http = flags::HttpOptions { timeout: 30 };
         for title in [

@@ -1,12 +1,14 @@
-//! The thin adapter between pure request/answer values and reqwest.
+//! HTTP as plain values: the request and answer types, the [`Transport`] that moves them, and
+//! the retry loop around it.
 //!
-//! Requests are built and answers parsed elsewhere, in pure functions; this module only moves
-//! bytes, applies the timeout and the retry policy, and caps how much of an answer it reads.
+//! Requests are built and answers parsed elsewhere, in pure functions. The HTTP stack itself
+//! (reqwest and rustls) lives in the `goto-http` crate, which implements [`Transport`]: this
+//! crate does not depend on reqwest, so on a cold build it compiles while reqwest is still
+//! compiling instead of after it (see ARCHITECTURE.md, "Build time").
 
 use std::fmt;
-use std::io::Read;
-use std::sync::Once;
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use crate::error::TransportError;
 use crate::retry::{self, Attempt, Next};
@@ -15,9 +17,6 @@ use crate::url::BaseUrl;
 /// The most of an answer we hold in memory. GoTo's largest pages are far below it; a server
 /// streaming more is broken or hostile.
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// The user agent every request carries.
-pub const USER_AGENT: &str = concat!("goto-xtask/", env!("CARGO_PKG_VERSION"));
 
 /// An HTTP request as a plain value. Its `Debug` hides the `Authorization` header and the body,
 /// which carry the client secret, the PAT or a token.
@@ -134,20 +133,30 @@ fn cause_of(result: &Result<HttpResponse, TransportError>) -> String {
     }
 }
 
-/// A blocking HTTP client: rustls with the ring provider, no redirects (a redirect could carry
-/// credentials to another host), a timeout per attempt.
-#[derive(Clone)]
-pub struct HttpClient {
-    inner: reqwest::blocking::Client,
-    timeout: Duration,
+/// Sends one request, once: what an HTTP stack gives this crate.
+///
+/// An implementation bounds the whole attempt (connecting, sending and reading the answer) by
+/// its timeout, holds at most [`MAX_BODY_BYTES`] of an answer, follows no redirect (a redirect
+/// could carry credentials to another host), and describes failures without secrets: URLs here
+/// never carry any, and request bodies and headers must not be quoted.
+pub trait Transport: fmt::Debug + Send + Sync {
+    /// Sends `request` once.
+    ///
+    /// # Errors
+    ///
+    /// No complete answer arrived within the timeout, the answer is too large, or the request
+    /// cannot be expressed (an invalid method).
+    fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError>;
 }
 
-impl fmt::Debug for HttpClient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpClient")
-            .field("timeout", &self.timeout)
-            .finish_non_exhaustive()
-    }
+/// Builds the client a [`Session`](crate::Session) uses, once it knows the timeout and which
+/// hosts it will reach: `goto_http::connect` in the xtask.
+pub type Connect = fn(Duration, Reach) -> Result<HttpClient, TransportError>;
+
+/// A [`Transport`] with the retry policy of [`crate::retry`] around it.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    transport: Arc<dyn Transport>,
 }
 
 /// Which hosts a client will reach, which decides whether it needs the platform's CA store.
@@ -174,67 +183,20 @@ impl Reach {
 }
 
 impl HttpClient {
-    /// Builds a client whose every attempt is bounded by `timeout`, for hosts of `reach`.
-    ///
-    /// # Errors
-    ///
-    /// The TLS stack or the platform's certificate store cannot be set up.
-    pub fn new(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportError> {
-        static PROVIDER: Once = Once::new();
-        PROVIDER.call_once(|| {
-            // Another part of the process may have installed one already; either is fine.
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        });
-        let mut builder = reqwest::blocking::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(timeout)
-            .connect_timeout(timeout)
-            .user_agent(USER_AGENT);
-        if reach == Reach::LoopbackHttp {
-            builder = builder.tls_certs_only(std::iter::empty());
+    /// A client sending through `transport`.
+    pub fn new(transport: impl Transport + 'static) -> HttpClient {
+        HttpClient {
+            transport: Arc::new(transport),
         }
-        let inner = builder
-            .build()
-            .map_err(|error| TransportError::Setup(describe(&error)))?;
-        Ok(HttpClient { inner, timeout })
     }
 
     /// Sends one request, once.
     ///
     /// # Errors
     ///
-    /// No complete answer arrived within the timeout, or the answer is too large.
+    /// See [`Transport::send`].
     pub fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
-        let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
-            TransportError::Setup(format!("`{}` is not an HTTP method", request.method))
-        })?;
-        let mut builder = self.inner.request(method, &request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let failed = |error: reqwest::Error| self.transport_error(&request.url, &error);
-        let started = Instant::now();
-        let response = builder.send().map_err(failed)?;
-        let header = |name: reqwest::header::HeaderName| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|value| value.to_str().ok())
-                .map(str::to_owned)
-        };
-        let status = response.status().as_u16();
-        let content_type = header(reqwest::header::CONTENT_TYPE);
-        let retry_after = header(reqwest::header::RETRY_AFTER);
-        let body = self.read_body(response, &request.url, started)?;
-        Ok(HttpResponse {
-            status,
-            content_type,
-            retry_after,
-            body,
-        })
+        self.transport.send(request)
     }
 
     /// Sends a request under the retry policy of [`crate::retry`], calling `on_retry` before
@@ -293,81 +255,6 @@ impl HttpClient {
             }
         }
     }
-
-    /// Reads the body under two bounds reqwest does not give on its own: the timeout covers the
-    /// whole attempt (reqwest's blocking reads bound each read, so a server dripping bytes could
-    /// go on for ever), and at most [`MAX_BODY_BYTES`] are held.
-    fn read_body(
-        &self,
-        mut response: reqwest::blocking::Response,
-        url: &str,
-        started: Instant,
-    ) -> Result<Vec<u8>, TransportError> {
-        let mut body = Vec::new();
-        let mut chunk = [0u8; 16 * 1024];
-        loop {
-            let read = response
-                .read(&mut chunk)
-                .map_err(|error| self.read_error(url, &error))?;
-            if read == 0 {
-                return Ok(body);
-            }
-            body.extend_from_slice(&chunk[..read]);
-            if body.len() > MAX_BODY_BYTES {
-                return Err(TransportError::TooLarge {
-                    url: url.to_owned(),
-                    limit: MAX_BODY_BYTES,
-                });
-            }
-            if started.elapsed() > self.timeout {
-                return Err(self.timeout_error(url));
-            }
-        }
-    }
-
-    fn timeout_error(&self, url: &str) -> TransportError {
-        TransportError::Timeout {
-            url: url.to_owned(),
-            timeout: self.timeout,
-        }
-    }
-
-    fn transport_error(&self, url: &str, error: &reqwest::Error) -> TransportError {
-        if error.is_timeout() {
-            self.timeout_error(url)
-        } else {
-            TransportError::Connection {
-                url: url.to_owned(),
-                detail: describe(error),
-            }
-        }
-    }
-
-    fn read_error(&self, url: &str, error: &std::io::Error) -> TransportError {
-        let timed_out = error.kind() == std::io::ErrorKind::TimedOut
-            || std::error::Error::source(error)
-                .and_then(|source| source.downcast_ref::<reqwest::Error>())
-                .is_some_and(reqwest::Error::is_timeout)
-            || error.to_string().contains("timed out");
-        if timed_out {
-            self.timeout_error(url)
-        } else {
-            TransportError::Connection {
-                url: url.to_owned(),
-                detail: format!("the answer broke off: {error}"),
-            }
-        }
-    }
-}
-
-/// The innermost cause of a reqwest error: reqwest's own top line ("error sending request
-/// for url (…)") says less than the cause ("Connection refused"). URLs never carry secrets here.
-fn describe(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //!
 //! The flow of `cargo xtask token`: [`read_file`] → [`Sources`] → [`Session::token`], which
 //! makes the cache decision and, when it says so, the exchange ([`token_request`], sent by an
-//! [`HttpClient`], read by [`parse_token_response`]) and writes the token with [`update_file`].
+//! [`HttpClient`] through a [`Transport`], read by [`parse_token_response`]) and writes the token with [`update_file`].
 //! [`Session::call`] is one authenticated API call with that token.
 
 #![warn(missing_docs)]
@@ -41,7 +41,10 @@ pub use dotenv::{
 };
 pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
 pub use exchange::{exchange, parse_token_response, token_request};
-pub use http::{Attempts, HttpClient, HttpRequest, HttpResponse, Reach, RetryNotice};
+pub use http::{
+    Attempts, Connect, HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, RetryNotice,
+    Transport,
+};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};

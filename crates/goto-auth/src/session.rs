@@ -23,7 +23,7 @@ use crate::config::{Config, Sources};
 use crate::dotenv::{self, EnvFileError, LockedEnvFile, UnportableValue, Written};
 use crate::error::{ConfigError, ExchangeError, TransportError, UrlError, not_json};
 use crate::exchange;
-use crate::http::{HttpClient, HttpResponse, Reach, RetryNotice};
+use crate::http::{Connect, HttpClient, HttpResponse, Reach, RetryNotice};
 use crate::redact::Redactor;
 use crate::secret::AccessToken;
 use crate::token::Token;
@@ -290,6 +290,7 @@ pub struct Session<'a> {
     sources: Sources,
     timeout: Duration,
     notices: &'a dyn Notices,
+    connect: Connect,
     client: OnceLock<HttpClient>,
     current: Mutex<Current>,
 }
@@ -313,11 +314,18 @@ struct Current {
 
 impl<'a> Session<'a> {
     /// A session over `sources`, with `timeout` per HTTP attempt, telling `notices` what happens.
-    pub fn new(sources: Sources, timeout: Duration, notices: &'a dyn Notices) -> Session<'a> {
+    /// `connect` builds its HTTP client on first use (`goto_http::connect`).
+    pub fn new(
+        sources: Sources,
+        timeout: Duration,
+        notices: &'a dyn Notices,
+        connect: Connect,
+    ) -> Session<'a> {
         Session {
             sources,
             timeout,
             notices,
+            connect,
             client: OnceLock::new(),
             current: Mutex::new(Current::default()),
         }
@@ -639,7 +647,7 @@ impl<'a> Session<'a> {
             Some(api_url) => Reach::of([&auth_url, &api_url]),
             None => Reach::Https,
         };
-        let client = HttpClient::new(self.timeout, reach)?;
+        let client = (self.connect)(self.timeout, reach)?;
         Ok(self.client.get_or_init(|| client))
     }
 }

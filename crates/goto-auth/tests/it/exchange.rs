@@ -21,7 +21,7 @@ fn config(sandbox: &Sandbox, pat: &str) -> Config {
 }
 
 fn client(timeout_secs: u64) -> HttpClient {
-    HttpClient::new(Duration::from_secs(timeout_secs), Reach::LoopbackHttp).unwrap()
+    goto_http::connect(Duration::from_secs(timeout_secs), Reach::LoopbackHttp).unwrap()
 }
 
 fn fault(sandbox: &Sandbox, times: usize, kind: FaultKind) {
@@ -218,7 +218,7 @@ fn ok_non_utf8_error_page_gets_a_clean_excerpt() {
 #[test]
 fn ok_a_client_that_verifies_https_still_reaches_the_sandbox() {
     let sandbox = Sandbox::start();
-    let client = HttpClient::new(Duration::from_secs(5), Reach::Https).unwrap();
+    let client = goto_http::connect(Duration::from_secs(5), Reach::Https).unwrap();
     let token = exchange(&client, &config(&sandbox, seed::PAT), |_| {}).unwrap();
     assert_eq!(token.principal, seed::ADMIN_EMAIL);
 }

@@ -16,7 +16,7 @@ use goto_auth::api_request;
 use goto_auth::{AccessToken, ClientSecret, PersonalAccessToken};
 use goto_auth::{Decision, Fingerprint, Sources, decide};
 use goto_auth::{ExchangeError, TransportError};
-use goto_auth::{HttpClient, HttpResponse, Reach};
+use goto_auth::{HttpResponse, Reach};
 use goto_auth::{exchange, parse_token_response, token_request};
 use goto_auth::{read_file, update_file};
 use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
@@ -146,7 +146,7 @@ fn ok_configuration_and_token_types_are_redacted() {
     ) else {
         panic!("the stored token is reused");
     };
-    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
+    let client = goto_http::connect(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let token = exchange(&client, &config, |_| {}).unwrap();
     let fresh = token.access_token.expose_secret().to_owned();
     let tokens = [minted.as_str(), fresh.as_str()];
@@ -179,7 +179,7 @@ fn ok_requests_and_answers_hide_headers_and_bodies() {
     let sandbox = Sandbox::start();
     let config = sources(&sandbox, "unused").config().unwrap();
     let request = token_request(&config);
-    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
+    let client = goto_http::connect(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let answer = client.send(&request).unwrap();
     assert_eq!(answer.status, 200);
     let token =
@@ -245,7 +245,7 @@ fn answering(sandbox: &Sandbox, status: u16, content_type: &str, body: &str) {
 #[test]
 fn ok_every_exchange_error_is_redacted() {
     let sandbox = Sandbox::start();
-    let client = HttpClient::new(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
+    let client = goto_http::connect(Duration::from_secs(5), Reach::LoopbackHttp).unwrap();
     let config = sources(&sandbox, "unused").config().unwrap();
     let mut revoked = config.clone();
     revoked.pat = PersonalAccessToken::new(seed::REVOKED_PAT);
@@ -315,7 +315,7 @@ fn ok_every_exchange_error_is_redacted() {
 #[test]
 fn ok_every_transport_error_is_redacted() {
     let sandbox = Sandbox::start();
-    let client = HttpClient::new(Duration::from_secs(1), Reach::LoopbackHttp).unwrap();
+    let client = goto_http::connect(Duration::from_secs(1), Reach::LoopbackHttp).unwrap();
     let config = sources(&sandbox, "unused").config().unwrap();
     let request = token_request(&config);
     let fail = |what: &str, kind: FaultKind| {
@@ -337,7 +337,7 @@ fn ok_every_transport_error_is_redacted() {
     fail("oversized answer", FaultKind::Oversized(9 << 20));
     drop(sandbox);
 
-    let refused = HttpClient::new(Duration::from_secs(1), Reach::LoopbackHttp)
+    let refused = goto_http::connect(Duration::from_secs(1), Reach::LoopbackHttp)
         .unwrap()
         .send(&request)
         .expect_err("nothing listens any more");
