@@ -1,7 +1,7 @@
 //! Real files and real accounts: what a developer's actual setup throws at `token` and `status`.
 //!
 //! Every test runs the real binary against the sandbox. Devices, FIFOs, sockets, ownership and
-//! bind mounts are real, not simulated. Two tests need root (`chown` to another user, and
+//! bind mounts are real, not simulated. Three tests need root (`chown` to other users, and
 //! `mount --bind` for the EBUSY of a bind-mounted file); CI runs as root. Run as another user,
 //! they print on stderr that they did not run, and why.
 
@@ -289,6 +289,44 @@ fn ok_root_writing_a_users_file_leaves_it_the_users() {
     assert_eq!(after.mode() & 0o7777, 0o640);
     assert_ne!(after.ino(), inode, "replaced atomically, by a new file");
     assert!(ws.value("GOTO_ACCESS_TOKEN").is_some());
+}
+
+#[test]
+fn err_a_user_who_cannot_keep_the_files_owner_is_refused_before_the_exchange() {
+    if !is_root(
+        "err_a_user_who_cannot_keep_the_files_owner_is_refused_before_the_exchange",
+        "chown to other users, and running as one",
+    ) {
+        return;
+    }
+    // A shared, group-writable env file owned by a colleague (uid 4343), written by a user
+    // (uid 4242) of the same group in a directory of their own: they may write the file, but a
+    // replacement could not be given its owner back, so nothing is written and nothing sent.
+    let (user, colleague, group) = (4242, 4343, 4242);
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let bin = tempfile::tempdir().unwrap();
+    let program = bin.path().join("xtask");
+    fs::copy(env!("CARGO_BIN_EXE_xtask"), &program).unwrap();
+    fs::set_permissions(bin.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::set_permissions(ws.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    std::os::unix::fs::chown(ws.dir(), Some(user), Some(group)).unwrap();
+    fs::set_permissions(&ws.env_file, fs::Permissions::from_mode(0o660)).unwrap();
+    std::os::unix::fs::chown(&ws.env_file, Some(colleague), Some(group)).unwrap();
+    let before = ws.contents();
+
+    let run = xtask_from(&program, &["token"])
+        .env_file(&ws.env_file)
+        .as_user(user, group)
+        .run();
+    run.assert_code(2)
+        .assert_stderr_contains("without changing its owner or group (uid 4343, gid 4242)")
+        .assert_stderr_contains("nothing was sent and nothing was changed");
+    assert_eq!(token_requests(&sandbox), 0);
+    assert_eq!(ws.contents(), before);
+    let after = fs::metadata(&ws.env_file).unwrap();
+    assert_eq!((after.uid(), after.gid()), (colleague, group));
+    assert_eq!(names_in(ws.dir()), [".env"], "no temporary file is left");
 }
 
 #[test]

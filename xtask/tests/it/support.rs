@@ -79,7 +79,13 @@ pub struct Xtask {
 }
 
 pub fn xtask(args: &[&str]) -> Xtask {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    xtask_from(Path::new(env!("CARGO_BIN_EXE_xtask")), args)
+}
+
+/// [`xtask`] with a copy of the binary at `program`, for a test that runs it as another user,
+/// who may not reach the build directory.
+pub fn xtask_from(program: &Path, args: &[&str]) -> Xtask {
+    let mut command = Command::new(program);
     for (key, _) in std::env::vars_os() {
         let key = key.to_string_lossy();
         if key.starts_with("GOTO_")
@@ -129,6 +135,14 @@ impl Xtask {
 
     pub fn env(mut self, key: &str, value: &str) -> Xtask {
         self.command.env(key, value);
+        self
+    }
+
+    /// Runs as this user and group instead of the test's own (root), without supplementary
+    /// groups: an unprivileged user.
+    pub fn as_user(mut self, uid: u32, gid: u32) -> Xtask {
+        use std::os::unix::process::CommandExt;
+        self.command.uid(uid).gid(gid);
         self
     }
 
