@@ -317,7 +317,7 @@ fn err_a_user_who_cannot_keep_the_files_owner_is_refused_before_the_exchange() {
 
     let run = xtask_from(&program, &["token"])
         .env_file(&ws.env_file)
-        .as_user(user, group)
+        .run_as(user, group)
         .run();
     run.assert_code(2)
         .assert_stderr_contains("without changing its owner or group (uid 4343, gid 4242)")

@@ -140,7 +140,7 @@ impl Xtask {
 
     /// Runs as this user and group instead of the test's own (root), without supplementary
     /// groups: an unprivileged user.
-    pub fn as_user(mut self, uid: u32, gid: u32) -> Xtask {
+    pub fn run_as(mut self, uid: u32, gid: u32) -> Xtask {
         use std::os::unix::process::CommandExt;
         self.command.uid(uid).gid(gid);
         self
