@@ -7,7 +7,6 @@
 //! compiling instead of after it (see ARCHITECTURE.md, "Build time").
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::error::TransportError;
@@ -154,9 +153,9 @@ pub trait Transport: fmt::Debug + Send + Sync {
 pub type Connect = fn(Duration, Reach) -> Result<HttpClient, TransportError>;
 
 /// A [`Transport`] with the retry policy of [`crate::retry`] around it.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct HttpClient {
-    transport: Arc<dyn Transport>,
+    transport: Box<dyn Transport>,
 }
 
 /// Which hosts a client will reach, which decides whether it needs the platform's CA store.
@@ -186,7 +185,7 @@ impl HttpClient {
     /// A client sending through `transport`.
     pub fn new(transport: impl Transport + 'static) -> HttpClient {
         HttpClient {
-            transport: Arc::new(transport),
+            transport: Box::new(transport),
         }
     }
 
