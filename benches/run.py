@@ -194,7 +194,7 @@ def build_binaries(args, work: Path, needs: set[str]) -> dict[str, Path]:
             bins["xtask-release"] = out / "xtask-release"
     if "dotenv" in needs:
         log("building the dotenv_scale example (release)")
-        run(["cargo", "build", *offline, "--release", "--example", "dotenv_scale", "-p", "goto-auth"],
+        run(["cargo", "build", *offline, "--release", "--example", "dotenv_scale", "-p", "goto-auth-core"],
             cwd=ROOT, env=env)
         shutil.copy2(target / "release" / "examples" / "dotenv_scale", out / "dotenv_scale")
         bins["dotenv_scale"] = out / "dotenv_scale"

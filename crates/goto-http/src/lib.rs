@@ -10,7 +10,7 @@ use std::io::Read;
 use std::sync::Once;
 use std::time::{Duration, Instant};
 
-use goto_auth::{
+use goto_auth_core::{
     HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, Transport, TransportError,
 };
 

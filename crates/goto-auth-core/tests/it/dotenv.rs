@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use goto_auth::{
+use goto_auth_core::{
     EditError, EnvFileError, LockedEnvFile, ParseHint, UnportableValue, Written, edit, read_file,
     render_value, update_file,
 };

@@ -15,10 +15,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use goto_auth::HttpResponse;
-use goto_auth::retry::{self, Attempt, Next, parse_retry_after};
-use goto_auth::{EditError, edit, render_value};
-use goto_auth::{Redactor, parse_token_response};
+use goto_auth_core::HttpResponse;
+use goto_auth_core::retry::{self, Attempt, Next, parse_retry_after};
+use goto_auth_core::{EditError, edit, render_value};
+use goto_auth_core::{Redactor, parse_token_response};
 use proptest::prelude::*;
 
 /// Cases per property: 512 unless `PROPTEST_CASES` says otherwise.

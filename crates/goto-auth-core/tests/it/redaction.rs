@@ -11,14 +11,14 @@ use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
-use goto_auth::BaseUrl;
-use goto_auth::api_request;
-use goto_auth::{AccessToken, ClientSecret, PersonalAccessToken};
-use goto_auth::{Decision, Fingerprint, Sources, decide};
-use goto_auth::{ExchangeError, TransportError};
-use goto_auth::{HttpResponse, Reach};
-use goto_auth::{exchange, parse_token_response, token_request};
-use goto_auth::{read_file, update_file};
+use goto_auth_core::BaseUrl;
+use goto_auth_core::api_request;
+use goto_auth_core::{AccessToken, ClientSecret, PersonalAccessToken};
+use goto_auth_core::{Decision, Fingerprint, Sources, decide};
+use goto_auth_core::{ExchangeError, TransportError};
+use goto_auth_core::{HttpResponse, Reach};
+use goto_auth_core::{exchange, parse_token_response, token_request};
+use goto_auth_core::{read_file, update_file};
 use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
 
 /// A JWT-shaped token that injected answers carry, as a server might echo one.
@@ -258,7 +258,7 @@ fn ok_every_exchange_error_is_redacted() {
     // exchange knows it sent it).
     let echo = format!("{} {} {ECHOED_TOKEN}", seed::PAT, seed::CLIENT_SECRET);
     let mut errors: Vec<(&str, ExchangeError)> = Vec::new();
-    let mut run = |what, config: &goto_auth::Config| {
+    let mut run = |what, config: &goto_auth_core::Config| {
         let error = exchange(&client, config, |_| {}).expect_err(what);
         errors.push((what, error));
     };

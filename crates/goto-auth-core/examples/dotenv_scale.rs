@@ -1,4 +1,4 @@
-//! How `goto_auth::update_file` scales with the size of the env file (benchmark #5).
+//! How `goto_auth_core::update_file` scales with the size of the env file (benchmark #5).
 //!
 //! ```console
 //! $ cargo build --release --example dotenv_scale -p goto-auth
@@ -20,8 +20,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use goto_auth::keys;
-use goto_auth::{Written, update_file};
+use goto_auth_core::keys;
+use goto_auth_core::{Written, update_file};
 
 fn main() {
     let mut args = std::env::args().skip(1);

@@ -3,12 +3,12 @@
 
 use std::time::{Duration, Instant};
 
-use goto_auth::BaseUrl;
-use goto_auth::Config;
-use goto_auth::exchange;
-use goto_auth::{ClientSecret, PersonalAccessToken};
-use goto_auth::{ExchangeError, OAuthErrorCode, TransportError};
-use goto_auth::{HttpClient, Reach};
+use goto_auth_core::BaseUrl;
+use goto_auth_core::Config;
+use goto_auth_core::exchange;
+use goto_auth_core::{ClientSecret, PersonalAccessToken};
+use goto_auth_core::{ExchangeError, OAuthErrorCode, TransportError};
+use goto_auth_core::{HttpClient, Reach};
 use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
 
 fn config(sandbox: &Sandbox, pat: &str) -> Config {
