@@ -33,18 +33,40 @@ pub fn export_token(path: &Path, token: &goto_auth::Token) -> anyhow::Result<()>
     let secret = token.access_token.expose_secret();
     ui::stdout(&mask_command(secret))?;
     let expires_at = goto_auth::format_instant(token.expires_at);
-    let mut text = env_entry(keys::ACCESS_TOKEN, secret);
-    text.push_str(&env_entry(keys::ACCESS_TOKEN_EXPIRES_AT, &expires_at));
+    let mut entries = env_entry(keys::ACCESS_TOKEN, secret);
+    entries.push_str(&env_entry(keys::ACCESS_TOKEN_EXPIRES_AT, &expires_at));
     // Append, as the runner expects: earlier steps' lines in the file stay.
     let mut file = OpenOptions::new()
+        .read(true)
         .append(true)
         .create(true)
         .open(path)
         .with_context(|| format!("could not open ${GITHUB_ENV} ({})", path.display()))?;
+    let text = match ends_without_newline(&mut file) {
+        Ok(true) => format!("\n{entries}"),
+        Ok(false) => entries,
+        Err(error) => {
+            return Err(error)
+                .with_context(|| format!("could not read ${GITHUB_ENV} ({})", path.display()));
+        }
+    };
     file.write_all(text.as_bytes())
         .and_then(|()| file.flush())
         .with_context(|| format!("could not append to ${GITHUB_ENV} ({})", path.display()))?;
     Ok(())
+}
+
+/// Whether the file's last byte is something other than a line feed: a step that wrote
+/// `FOO=bar` without one would otherwise have our first entry glued onto its value.
+fn ends_without_newline(file: &mut std::fs::File) -> std::io::Result<bool> {
+    use std::io::{Read, Seek, SeekFrom};
+    if file.metadata()?.len() == 0 {
+        return Ok(false);
+    }
+    file.seek(SeekFrom::End(-1))?;
+    let mut last = [0_u8];
+    file.read_exact(&mut last)?;
+    Ok(last[0] != b'\n')
 }
 
 /// `::add-mask::VALUE` for each line of the value, with the workflow-command escapes (`%`, CR,

@@ -102,7 +102,7 @@ impl flags::Smoke {
         if ctx.environment.github_actions {
             let annotations = github::annotations(records);
             if !annotations.is_empty() {
-                ctx.ui.line(annotations.trim_end());
+                ctx.ui.workflow_commands(&annotations);
             }
             if let Some(summary) = &ctx.environment.github_step_summary {
                 append(summary, &github::step_summary(records, &totals)).with_context(|| {

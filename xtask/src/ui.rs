@@ -9,6 +9,11 @@ use goto_auth::{ExchangeReason, Notices, RetryNotice, UnportableValue};
 
 use crate::environment::Environment;
 
+mod inert;
+
+pub use inert::inert_lines;
+use inert::json_escaped;
+
 /// The stderr writer with the colour decision made once.
 #[derive(Debug, Clone, Copy)]
 pub struct Ui {
@@ -45,6 +50,15 @@ impl Ui {
         }
     }
 
+    /// A writer that colours, whatever stderr is (for tests of the colours).
+    #[cfg(test)]
+    pub fn coloured() -> Ui {
+        Ui {
+            color: true,
+            env_file: None,
+        }
+    }
+
     /// This writer, with the `--env-file` its advice must keep (`None`: the default file, or a
     /// command such as `demo` whose own env file is not the user's).
     pub fn with_env_file(self, env_file: Option<&'static str>) -> Ui {
@@ -66,11 +80,20 @@ impl Ui {
         format!("\x1b[{code}m{text}\x1b[0m")
     }
 
-    /// A plain line.
+    /// A plain line (or several), made inert on the way out: no control character but our own
+    /// colours, and no line that GitHub's runner could read as a workflow command, whatever a
+    /// server put into the text (see [`inert_lines`]).
     pub fn line(&self, text: &str) {
         let text = keep_env_file(text, self.env_file);
         let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{text}");
+        let _ = writeln!(err, "{}", inert_lines(&text));
+    }
+
+    /// Workflow commands of our own (`::error` annotations), written as they are: the one kind
+    /// of stderr line that may start with `::`. Their texts are escaped by their builders.
+    pub fn workflow_commands(&self, commands: &str) {
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(err, "{}", commands.trim_end());
     }
 
     /// A line that reports success.
@@ -153,9 +176,11 @@ impl Notices for Ui {
 }
 
 /// Writes to stdout, where only machine-readable output goes (`--print`, `--json`, `api`).
+/// No raw control character (but line feed and tab) or bidirectional control reaches it: they
+/// are written as JSON's `\uXXXX` escapes, which a JSON reader reads back as the same text.
 pub fn stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())?;
+    out.write_all(json_escaped(text).as_bytes())?;
     out.flush()
 }
 

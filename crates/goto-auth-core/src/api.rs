@@ -6,19 +6,18 @@ use crate::redact::Redactor;
 use crate::secret::AccessToken;
 use crate::url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};
 
+/// Everything but RFC 3986's unreserved characters (letters, digits, `-`, `.`, `_`, `~`).
+const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes a value for a query or a path (RFC 3986's unreserved characters pass
 /// through): a `+` in a time zone offset or in an opaque page marker must not arrive as a space,
 /// nor a `/` or `=` split what it belongs to.
 pub fn percent_encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(value, NOT_UNRESERVED).to_string()
 }
 
 /// The path prefixes served by api.getgo.com (Admin, SCIM identity, GoToWebinar, GoToMeeting);

@@ -175,10 +175,23 @@ impl Config {
         self.auth_url.join("/oauth/token")
     }
 
-    /// A redactor for the credentials this configuration sends, for every message built
-    /// from a server's answer to them.
+    /// The `Authorization: Basic` credential of the exchange: the base64 of the raw
+    /// `client_id:client_secret` pair, as the guide's `echo -n "CLIENT_ID:CLIENT_SECRET" | base64`
+    /// makes it. It is as secret as the client secret it carries.
+    pub(crate) fn basic_credential(&self) -> String {
+        use base64::Engine as _;
+        let pair = format!("{}:{}", self.client_id, self.client_secret.expose_secret());
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    }
+
+    /// A redactor for the credentials this configuration sends, in every form it sends them
+    /// (the Basic credential included), for every message built from a server's answer to them.
     pub fn redactor(&self) -> Redactor {
-        Redactor::new([self.client_secret.expose_secret(), self.pat.expose_secret()])
+        Redactor::new([
+            self.client_secret.expose_secret(),
+            self.pat.expose_secret(),
+            &self.basic_credential(),
+        ])
     }
 }
 

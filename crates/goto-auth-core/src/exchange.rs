@@ -5,7 +5,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use base64::Engine as _;
 use serde::Deserialize;
 
 use crate::config::Config;
@@ -24,12 +23,7 @@ const MAX_EXPIRES_IN: u64 = 10 * 365 * 24 * 3600;
 /// `echo -n "CLIENT_ID:CLIENT_SECRET" | base64` makes it), `Accept: application/json`, and the
 /// form body `grant_type=personal_access_token&pat=…`.
 pub fn token_request(config: &Config) -> HttpRequest {
-    let pair = format!(
-        "{}:{}",
-        config.client_id,
-        config.client_secret.expose_secret()
-    );
-    let basic = base64::engine::general_purpose::STANDARD.encode(pair);
+    let basic = config.basic_credential();
     let body = form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "personal_access_token")
         .append_pair("pat", config.pat.expose_secret())

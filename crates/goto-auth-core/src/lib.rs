@@ -23,6 +23,7 @@ mod dotenv;
 mod error;
 mod exchange;
 mod http;
+mod inert;
 pub mod keys;
 mod redact;
 pub mod retry;
@@ -45,6 +46,7 @@ pub use http::{
     Attempts, Connect, HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, RetryNotice,
     Transport,
 };
+pub use inert::{inert, must_escape};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};

@@ -6,17 +6,25 @@
 //! the parsers, so that each error message is built already free of them; nothing is cleaned up
 //! after the fact.
 //!
-//! It redacts only what it knows, in every form a secret travels: as it is, form-encoded (as in
-//! the token request's body), form-decoded (a `+` read as a space, as a server reading the form
-//! sees it), and any run of [`MIN_FRAGMENT`] or more consecutive characters of one of those (a
-//! secret cut short is still a leak). The one shape it redacts without knowing it is a JWT
+//! It redacts only what it knows, in every form a secret travels or may be echoed: as it is and
+//! as its base64 (the Basic credential, the base64 of `client_id:client_secret`, is one of the
+//! secrets it is given), each form-encoded (as in the token request's body), form-decoded (a `+`
+//! read as a space, as a server reading the form sees it) and percent-encoded in upper- or
+//! lower-case hex, and any run of [`MIN_FRAGMENT`] or more consecutive characters of one of those
+//! (a secret cut short is still a leak). The one shape it redacts without knowing it is a JWT
 //! (`eyJ…`, the base64 of `{"`), which only ever is a token. Everything else stays readable:
 //! GoTo's "The access token does not have the required scope: call-events-report.v1.read" keeps
 //! the scope name, which is the one word the user needs.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::OnceLock;
+
+use base64::Engine as _;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::inert::inert;
 
 /// The shortest run of a secret's characters that counts as a leak of it.
 pub const MIN_FRAGMENT: usize = 16;
@@ -87,12 +95,7 @@ impl Redactor {
         self.prepared.get_or_init(|| {
             let mut forms: Vec<Vec<char>> = Vec::new();
             for secret in &self.secrets {
-                let encoded: String = form_urlencoded::byte_serialize(secret.as_bytes()).collect();
-                let decoded: String = form_urlencoded::parse(format!("x={secret}").as_bytes())
-                    .next()
-                    .map(|(_, value)| value.into_owned())
-                    .unwrap_or_default();
-                for form in [secret.clone(), encoded, decoded] {
+                for form in forms_of(secret) {
                     let chars: Vec<char> = form.chars().collect();
                     if chars.is_empty() || forms.contains(&chars) {
                         continue;
@@ -111,7 +114,7 @@ impl Redactor {
     }
 
     /// `text` with every known secret, every fragment of one and every JWT replaced by
-    /// `[redacted]`.
+    /// `[redacted]`, and then made [`inert`]: a server's text, ready for a message.
     pub fn redact(&self, text: &str) -> String {
         let chars: Vec<char> = text.chars().collect();
         let mut hidden = vec![false; chars.len()];
@@ -146,7 +149,10 @@ impl Redactor {
             }
             previous_hidden = *hide;
         }
-        out
+        match inert(&out) {
+            Cow::Borrowed(_) => out,
+            Cow::Owned(shown) => shown,
+        }
     }
 
     /// A short, single-line, secret-free excerpt of a body for an error message: markup is
@@ -179,6 +185,46 @@ impl Redactor {
         }
         cut
     }
+}
+
+/// Every form in which `secret` leaves this program, or may come back: as it is and as the
+/// base64 of it (a server may decode nothing and echo an `Authorization` header), and each of
+/// those form-encoded (as in the token request's body), form-decoded (a `+` read as a space, as
+/// a server reading the form sees it) and percent-encoded, with upper- and lower-case hex
+/// digits alike (`%2B` and `%2b` mean the same byte).
+fn forms_of(secret: &str) -> Vec<String> {
+    let base64 = base64::engine::general_purpose::STANDARD.encode(secret);
+    let mut forms = Vec::new();
+    for base in [secret.to_owned(), base64] {
+        let form_encoded: String = form_urlencoded::byte_serialize(base.as_bytes()).collect();
+        let form_decoded: String = form_urlencoded::parse(format!("x={base}").as_bytes())
+            .next()
+            .map(|(_, value)| value.into_owned())
+            .unwrap_or_default();
+        let percent_encoded = utf8_percent_encode(&base, NON_ALPHANUMERIC).to_string();
+        forms.push(lower_hex(&form_encoded));
+        forms.push(lower_hex(&percent_encoded));
+        forms.extend([base, form_encoded, form_decoded, percent_encoded]);
+    }
+    forms
+}
+
+/// `text` with the two hex digits after every `%` in lower case.
+fn lower_hex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits_left = 0;
+    for c in text.chars() {
+        if digits_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            digits_left -= 1;
+        } else {
+            out.push(c);
+            if c == '%' {
+                digits_left = 2;
+            }
+        }
+    }
+    out
 }
 
 /// Marks every JWT: a run of base64url characters and dots that starts with `eyJ` (the base64
@@ -223,6 +269,50 @@ mod tests {
         assert_eq!(
             redactor.redact("no such client '1Ae6pWzpF1qH6Yyt w='"),
             "no such client '[redacted]'"
+        );
+    }
+
+    /// A server that echoes what it was sent, in any form we sent it: the Basic credential
+    /// (the base64 of `id:secret`), the base64 of the secret alone, and percent-encoding with
+    /// lower-case hex digits, which servers written in some languages produce.
+    #[test]
+    fn echoed_credentials_are_redacted_in_every_form_we_send_them() {
+        let secret = "pU3KGCUwux1t+Eyze1/eP3IfyxlxF0SU1kk8A=";
+        let basic = base64::engine::general_purpose::STANDARD.encode(format!("my-client:{secret}"));
+        let alone = base64::engine::general_purpose::STANDARD.encode(secret);
+        let redactor = Redactor::new([secret, basic.as_str()]);
+        for echoed in [
+            format!("Basic {basic}"),
+            format!("credential {alone} refused"),
+            "pat=pU3KGCUwux1t%2bEyze1%2feP3IfyxlxF0SU1kk8A%3d".to_owned(),
+            "pat=pU3KGCUwux1t%2BEyze1%2FeP3IfyxlxF0SU1kk8A%3D".to_owned(),
+            format!(
+                "header {}",
+                basic
+                    .replace('+', "%2b")
+                    .replace('/', "%2f")
+                    .replace('=', "%3d")
+            ),
+        ] {
+            let shown = redactor.redact(&echoed);
+            assert!(shown.contains("[redacted]"), "{echoed} → {shown}");
+            for piece in [
+                &secret[..16],
+                &basic[..16],
+                &basic[basic.len() - 16..],
+                &alone[4..20],
+            ] {
+                assert!(!shown.contains(piece), "{echoed} → {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn redacted_text_is_inert() {
+        let redactor = Redactor::new(["k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U"]);
+        assert_eq!(
+            redactor.redact("bad\n::warning::x\x1b[31m k9Zt4TqW8bNf2LxVc7Hs3JdRm6YpKa1U"),
+            r"bad\n::warning::x\x1b[31m [redacted]"
         );
     }
 

@@ -35,6 +35,17 @@ pub enum FaultKind {
         /// The `Retry-After` header, if any (seconds or an HTTP date, as the test wants it).
         retry_after: Option<String>,
     },
+    /// A hostile or careless server that repeats what it was sent: answer `status` with an
+    /// OAuth error (`invalid_client`) whose `error_description` quotes the request's
+    /// `Authorization` header as it arrived (for the token endpoint, `Basic` and the base64 of
+    /// `client_id:client_secret`) and its body with lower-case percent escapes (`pat=…%2b…%3d`),
+    /// followed by `suffix` (control characters or workflow-command text, say).
+    Echo {
+        /// The HTTP status code.
+        status: u16,
+        /// Text appended to the description, byte for byte.
+        suffix: String,
+    },
     /// Wait this long before starting the real answer (slow headers; a hung server when long).
     Delay(Duration),
     /// Send the real answer's headers at once, then its body in ten pieces, waiting this long

@@ -142,6 +142,9 @@ async fn handle(
             }
             return Ok(complete(answer));
         }
+        Some(FaultKind::Echo { status, suffix }) => {
+            return Ok(complete(echo(&recorded, status, &suffix)));
+        }
         Some(FaultKind::Oversized(length)) => return Ok(oversized(length)),
         Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(FaultKind::SlowBody(_) | FaultKind::Truncate) | None => {}
@@ -157,6 +160,33 @@ async fn handle(
         Some(FaultKind::Truncate) => truncated(answer),
         _ => complete(answer),
     })
+}
+
+/// The answer of [`FaultKind::Echo`]: the request's credentials repeated back to it.
+fn echo(request: &RecordedRequest, status: u16, suffix: &str) -> Answer {
+    let authorization = request.header("authorization").unwrap_or_default();
+    let body = lower_case_escapes(&String::from_utf8_lossy(&request.body));
+    let description = format!("cannot accept Authorization: {authorization} with {body}{suffix}");
+    crate::answer::oauth_error(status, "invalid_client", &description)
+}
+
+/// `text` with the hex digits of its percent escapes in lower case, as some servers write them.
+fn lower_case_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut digits = 0_u8;
+    for c in text.chars() {
+        out.push(if digits > 0 {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        });
+        digits = if c == '%' {
+            2
+        } else {
+            digits.saturating_sub(1)
+        };
+    }
+    out
 }
 
 /// A response with `answer`'s status and headers around `body`.

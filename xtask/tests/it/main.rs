@@ -75,6 +75,11 @@ mod messages;
 /// on stderr when they cannot run.
 mod real_files;
 
+/// Hostile answers: echoed credentials redacted in every form we sent them, control characters,
+/// bidirectional overrides and workflow-command lines from a server shown escaped on stderr and
+/// stdout, and `$GITHUB_ENV` entries that start on a line of their own.
+mod hostile;
+
 /// Processes: a real SIGINT, SIGTERM or SIGHUP ends `sandbox` and `demo` with their sandbox
 /// child, `demo` removes its temporary directory, and the xtask dies by that signal; `sandbox
 /// --env-file` writes its lines but never over real credentials; `demo` ignores `--env-file`.

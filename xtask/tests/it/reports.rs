@@ -90,8 +90,9 @@ fn ok_junit_has_one_suite_a_case_per_call_and_the_reason_of_each_skip_and_failur
     let failure = child("notification_channels", "failure").expect("a failure element");
     let message = failure.attribute("message").unwrap();
     assert!(
-        message.contains("No <channel> & \"x\" for [email]\r\n100% gone"),
-        "the parser gives back the server's words, line breaks and all: {message:?}"
+        message.contains(r#"No <channel> & "x" for [email]\r\n100% gone"#),
+        "the parser gives back the server's words, its line break shown escaped (a server's \
+         text is data): {message:?}"
     );
 }
 
@@ -190,7 +191,7 @@ fn ok_github_actions_get_annotations_and_the_table_in_the_job_summary() {
         annotations,
         [
             "::error title=smoke%3A users_lines changed::GET /users/v1/lines answered 200: shape differs from xtask/snapshots/sandbox/users_lines.snap (the diff is on stderr)",
-            "::error title=smoke%3A upcoming_meetings failed::GET /G2M/rest/upcomingMeetings answered 404: NOT_FOUND: No <channel> & \"x\" for [email]%0D%0A100%25 gone",
+            "::error title=smoke%3A upcoming_meetings failed::GET /G2M/rest/upcomingMeetings answered 404: NOT_FOUND: No <channel> & \"x\" for [email]\\r\\n100%25 gone",
         ]
     );
     assert!(

@@ -294,33 +294,120 @@ fn tokens_in(path: &Path) -> Vec<String> {
     let Ok(iter) = dotenvy::from_path_iter(path) else {
         return Vec::new();
     };
-    iter.filter_map(Result::ok)
+    let values: Vec<(String, String)> = iter.filter_map(Result::ok).collect();
+    let value_of = |name: &str| {
+        values
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let mut secrets: Vec<String> = values
+        .iter()
         .filter(|(key, value)| {
             ["GOTO_ACCESS_TOKEN", "GOTO_CLIENT_SECRET", "GOTO_PAT"].contains(&key.as_str())
                 && value.len() >= 8
         })
-        .map(|(_, value)| value)
-        .collect()
+        .map(|(_, value)| value.clone())
+        .collect();
+    // The Basic credential the exchange sends is a secret of its own.
+    if let (Some(id), Some(secret)) = (value_of("GOTO_CLIENT_ID"), value_of("GOTO_CLIENT_SECRET")) {
+        secrets.push(basic_credential(id, secret));
+    }
+    secrets
+}
+
+/// The `Authorization: Basic` credential of the exchange: base64 of `id:secret`.
+pub fn basic_credential(client_id: &str, client_secret: &str) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{client_secret}"))
+}
+
+/// Every form in which a secret could leak: as it is, its base64, and percent-encoded (form
+/// encoding and plain, with upper- and lower-case hex digits).
+fn leaked_forms(secret: &str) -> Vec<String> {
+    use base64::Engine as _;
+    let mut forms = vec![
+        secret.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(secret),
+    ];
+    let form_encoded: String = url_encode(secret, true);
+    let percent_encoded: String = url_encode(secret, false);
+    for encoded in [form_encoded, percent_encoded] {
+        forms.push(encoded.to_ascii_lowercase_hex());
+        forms.push(encoded);
+    }
+    forms.sort();
+    forms.dedup();
+    forms
+}
+
+/// Percent-encodes every byte but letters and digits (and, as a form does, `-._*` with a space
+/// as `+`).
+fn url_encode(value: &str, form: bool) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        match byte {
+            b if b.is_ascii_alphanumeric() => out.push(char::from(b)),
+            b'-' | b'.' | b'_' | b'*' if form => out.push(char::from(byte)),
+            b' ' if form => out.push('+'),
+            b => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+trait LowerHex {
+    /// The text with the two digits after each `%` in lower case.
+    fn to_ascii_lowercase_hex(&self) -> String;
+}
+
+impl LowerHex for String {
+    fn to_ascii_lowercase_hex(&self) -> String {
+        let mut out = String::with_capacity(self.len());
+        let mut digits = 0_u8;
+        for c in self.chars() {
+            out.push(if digits > 0 {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            });
+            digits = if c == '%' {
+                2
+            } else {
+                digits.saturating_sub(1)
+            };
+        }
+        out
+    }
 }
 
 /// Fails the test when any secret appears in a command's output.
 pub struct SecretScanner<'a>(pub &'a [String]);
 
 impl SecretScanner<'_> {
+    /// Checks every form of every secret (see [`leaked_forms`]); only the raw value may be
+    /// allowed on stdout.
     pub fn check(&self, run: &Run, allowed_on_stdout: &[String]) {
-        for secret in self.0 {
-            assert!(
-                !run.stderr.contains(secret.as_str()),
-                "a secret appeared on stderr:\n{}",
-                run.stderr.replace(secret.as_str(), "<<THE SECRET>>")
-            );
-            if !allowed_on_stdout.contains(secret) {
-                assert!(
-                    !run.stdout.contains(secret.as_str()),
-                    "a secret appeared on stdout:\n{}",
-                    run.stdout.replace(secret.as_str(), "<<THE SECRET>>")
-                );
+        for raw in self.0 {
+            for form in leaked_forms(raw) {
+                let allowed: &[String] = if &form == raw { allowed_on_stdout } else { &[] };
+                Self::check_one(run, &form, allowed);
             }
+        }
+    }
+
+    fn check_one(run: &Run, secret: &str, allowed_on_stdout: &[String]) {
+        assert!(
+            !run.stderr.contains(secret),
+            "a secret appeared on stderr:\n{}",
+            run.stderr.replace(secret, "<<THE SECRET>>")
+        );
+        if !allowed_on_stdout.iter().any(|allowed| allowed == secret) {
+            assert!(
+                !run.stdout.contains(secret),
+                "a secret appeared on stdout:\n{}",
+                run.stdout.replace(secret, "<<THE SECRET>>")
+            );
         }
     }
 }
