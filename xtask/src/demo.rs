@@ -44,7 +44,7 @@ impl flags::Demo {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
-        goto_auth::update_file(&env_file, &updates)
+        goto_auth::blocks::update_file(&env_file, &updates)
             .context("could not write the demo's env file")?;
         if let Some((_, url)) = sandbox.lines.iter().find(|(k, _)| k == "GOTO_AUTH_URL") {
             ui.success(&format!(

@@ -6,7 +6,7 @@
 //! `GITHUB_ENV` (where `token --github-env` appends), and `GITHUB_ACTIONS` and
 //! `GITHUB_STEP_SUMMARY` (smoke's annotations and job summary). Token keys are never taken from the environment: they belong to the env file.
 //!
-//! The env file itself is read by `goto_auth::read_file`, with dotenvy's rules. One of those
+//! The env file itself is read by `goto_auth::blocks::read_file`, with dotenvy's rules. One of those
 //! rules reaches into the process environment: an unquoted or double-quoted value's `$NAME` or
 //! `${NAME}` is expanded from the process environment's `NAME` when it is set, and only
 //! otherwise from a key defined earlier in the file (a single-quoted value is taken
@@ -14,7 +14,7 @@
 //! writes with a `$`; nothing else in the library reads the environment.
 //! `xtask/tests/it/environment.rs` pins the rule down.
 
-use goto_auth::keys;
+use goto_auth::blocks::keys;
 
 /// The variable GitHub Actions sets to the path of the step's environment file.
 pub const GITHUB_ENV: &str = "GITHUB_ENV";
@@ -84,7 +84,7 @@ impl Environment {
         }
     }
 
-    /// A user key's value, for `goto_auth::Sources::new`.
+    /// A user key's value, for `goto_auth::blocks::Sources::new`.
     pub fn user_value(&self, key: &str) -> Option<String> {
         self.user
             .iter()

@@ -8,7 +8,7 @@
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use goto_auth::keys;
+use goto_auth::blocks::keys;
 use rustix::process::{Pid, Signal};
 
 use crate::Context;

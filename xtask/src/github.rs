@@ -10,7 +10,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use goto_auth::keys;
+use goto_auth::blocks::keys;
 
 use crate::environment::{Environment, GITHUB_ENV};
 use crate::report::UsageError;
@@ -29,10 +29,10 @@ pub fn env_file(environment: &Environment) -> anyhow::Result<PathBuf> {
 }
 
 /// Prints the mask command, then appends the token and its expiry to `path` (`$GITHUB_ENV`).
-pub fn export_token(path: &Path, token: &goto_auth::Token) -> anyhow::Result<()> {
+pub fn export_token(path: &Path, token: &goto_auth::blocks::Token) -> anyhow::Result<()> {
     let secret = token.access_token.expose_secret();
     ui::stdout(&mask_command(secret))?;
-    let expires_at = goto_auth::format_instant(token.expires_at);
+    let expires_at = goto_auth::blocks::format_instant(token.expires_at);
     let mut entries = env_entry(keys::ACCESS_TOKEN, secret);
     entries.push_str(&env_entry(keys::ACCESS_TOKEN_EXPIRES_AT, &expires_at));
     // Append, as the runner expects: earlier steps' lines in the file stay.

@@ -81,7 +81,7 @@ fn what_is_there(path: &std::path::Path) -> Option<String> {
     let link = std::fs::symlink_metadata(path).ok()?;
     let is_link = link.file_type().is_symlink();
     match std::fs::metadata(path) {
-        Ok(metadata) => goto_auth::kind_name(&metadata.file_type()).map(|kind| {
+        Ok(metadata) => goto_auth::blocks::kind_name(&metadata.file_type()).map(|kind| {
             if is_link {
                 format!("it is a symbolic link to {kind}, not to a file")
             } else {

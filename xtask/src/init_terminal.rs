@@ -10,7 +10,7 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
-use goto_auth::keys;
+use goto_auth::blocks::keys;
 use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
 
 use crate::Context;
@@ -54,7 +54,7 @@ pub fn interactive() -> bool {
 /// and exchanges the PAT once to prove them.
 pub fn run(ctx: &Context) -> anyhow::Result<()> {
     let (ui, env_file) = (&ctx.ui, ctx.env_file.as_path());
-    let current = goto_auth::read_file(env_file)?;
+    let current = goto_auth::blocks::read_file(env_file)?;
     let current_value = |key: &str| {
         current
             .iter()
@@ -81,7 +81,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     }
     if !answers.is_empty() {
         let updates: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        goto_auth::update_file(env_file, &updates)
+        goto_auth::blocks::update_file(env_file, &updates)
             .with_context(|| format!("could not write the values to {}", env_file.display()))?;
         ui.success(&format!(
             "Saved {} in {}",
@@ -122,7 +122,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
         token.principal.as_str()
     };
     let expiry = describe_expiry(token.expires_at, SystemTime::now());
-    if provenance == goto_auth::Provenance::Stored {
+    if provenance == goto_auth::blocks::Provenance::Stored {
         ui.success(&format!(
             "GoTo accepted these values before: the stored access token for {principal} was \
              minted for them and is {expiry}"

@@ -32,7 +32,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, FromArgMatches};
-use goto_auth::{Connect, EnvFileError, Session, Sources};
+use goto_auth::blocks::{Connect, EnvFileError, Session, Sources};
 
 use crate::environment::Environment;
 use crate::flags::{Cli, Command};
@@ -109,7 +109,7 @@ impl Context {
     /// A missing file is fine when the environment supplies every key the exchange needs (CI);
     /// the token is then written to a new file.
     pub fn sources(&self) -> anyhow::Result<Sources> {
-        let entries = match goto_auth::read_env_file(&self.env_file) {
+        let entries = match goto_auth::blocks::read_env_file(&self.env_file) {
             Ok(file) => {
                 self.ui
                     .warn_foreign_lines(&self.env_file, &file.foreign_lines);
@@ -136,11 +136,11 @@ impl Context {
     }
 
     /// A session for a command that talks to GoTo; its notices go to the terminal.
-    pub fn session(&self, timeout: Duration) -> anyhow::Result<Session<'_>> {
+    pub fn session(&self, timeout: Duration) -> anyhow::Result<Session> {
         Ok(Session::new(
             self.sources()?,
             timeout,
-            &self.ui,
+            std::sync::Arc::new(self.ui),
             self.connect,
         ))
     }

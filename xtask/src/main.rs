@@ -3,5 +3,5 @@
 //! cold build is this one small file.
 
 fn main() -> std::process::ExitCode {
-    xtask::run(goto_http::connect)
+    xtask::run(goto_auth::blocks::connect)
 }

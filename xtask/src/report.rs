@@ -7,7 +7,7 @@
 
 use std::process::ExitCode;
 
-use goto_auth::{CallError, ConfigError, EnvFileError, SessionError, UrlError};
+use goto_auth::blocks::{CallError, ConfigError, EnvFileError, SessionError, UrlError};
 
 use crate::ui::Ui;
 
@@ -84,9 +84,28 @@ pub fn finish(result: anyhow::Result<()>, ui: &Ui) -> ExitCode {
                 .map_or(FAILURE, |exit| exit.0),
         ),
         Err(error) => {
-            ui.error(&format!("{error:#}"));
+            ui.error(&format!("{error:#}{}", command_remedy(&error)));
             ExitCode::from(exit_code(&error))
         }
+    }
+}
+
+/// The xtask's own command for a remedy the library words in GoTo's terms alone: a token that
+/// lacks a scope is fixed on the client and the PAT, and then `token --force` exchanges the new
+/// PAT.
+fn command_remedy(error: &anyhow::Error) -> &'static str {
+    let new_pat_needed = error.chain().any(|cause| {
+        cause.downcast_ref::<CallError>().is_some_and(|call| {
+            matches!(
+                call,
+                CallError::InsufficientScope { .. } | CallError::Refused { status: 403, .. }
+            )
+        })
+    });
+    if new_pat_needed {
+        " (`cargo xtask token --force`)"
+    } else {
+        ""
     }
 }
 
@@ -105,9 +124,13 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
             || cause
                 .downcast_ref::<SessionError>()
                 .is_some_and(SessionError::is_configuration)
-            || cause.downcast_ref::<CallError>().is_some_and(
-                |call| matches!(call, CallError::Session(session) if session.is_configuration()),
-            )
+            || cause
+                .downcast_ref::<CallError>()
+                .is_some_and(|call| match call {
+                    CallError::Session(session) => session.is_configuration(),
+                    CallError::Path { .. } => true,
+                    _ => false,
+                })
             || cause
                 .downcast_ref::<EnvFileError>()
                 .is_some_and(is_unreadable)

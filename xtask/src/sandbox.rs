@@ -12,7 +12,7 @@ use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context as _;
-use goto_auth::keys;
+use goto_auth::blocks::keys;
 use xshell::{Shell, cmd};
 
 use crate::Context;
@@ -67,9 +67,9 @@ impl flags::Sandbox {
 /// file that already holds credentials other than the sandbox's is someone's real setup: it is
 /// refused (exit 2) rather than overwritten.
 fn write_lines(env_file: &Path, lines: &[(String, String)]) -> anyhow::Result<()> {
-    let existing = match goto_auth::read_file(env_file) {
+    let existing = match goto_auth::blocks::read_file(env_file) {
         Ok(values) => values,
-        Err(goto_auth::EnvFileError::NotFound { .. }) => Vec::new(),
+        Err(goto_auth::blocks::EnvFileError::NotFound { .. }) => Vec::new(),
         Err(error) => return Err(error.into()),
     };
     let ours = |key: &str| {
@@ -99,7 +99,7 @@ fn write_lines(env_file: &Path, lines: &[(String, String)]) -> anyhow::Result<()
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    goto_auth::update_file(env_file, &updates).with_context(|| {
+    goto_auth::blocks::update_file(env_file, &updates).with_context(|| {
         format!(
             "could not write the sandbox's lines to {}",
             env_file.display()

@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use goto_auth::Provenance;
+use goto_auth::blocks::Provenance;
 
 use crate::Context;
 use crate::flags;

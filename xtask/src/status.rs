@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use goto_auth::{
+use goto_auth::blocks::{
     EnvFileError, Fingerprint, GETGO_API_URL, GOTO_CONNECT_API_URL, Origin, Sources,
     format_instant, keys, parse_instant,
 };
@@ -17,7 +17,7 @@ use crate::ui::{self, Style, Ui};
 impl flags::Status {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let (ui, env_file) = (&ctx.ui, ctx.env_file.as_path());
-        let (entries, file_exists) = match goto_auth::read_env_file(env_file) {
+        let (entries, file_exists) = match goto_auth::blocks::read_env_file(env_file) {
             Ok(file) => {
                 ui.warn_foreign_lines(env_file, &file.foreign_lines);
                 (file.entries, true)

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use goto_auth::{Provenance, format_instant, human_duration};
+use goto_auth::blocks::{Provenance, format_instant, human_duration};
 
 use crate::Context;
 use crate::flags;
@@ -38,7 +38,7 @@ impl flags::Token {
             crate::github::export_token(path, &token)?;
             ui.line(&format!(
                 "  {} and its expiry appended to $GITHUB_ENV for the next steps (masked in the log)",
-                goto_auth::keys::ACCESS_TOKEN
+                goto_auth::blocks::keys::ACCESS_TOKEN
             ));
         }
         if self.print {

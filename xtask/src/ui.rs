@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use goto_auth::{ExchangeReason, Notices, RetryNotice, UnportableValue};
+use goto_auth::blocks::{ExchangeReason, Notices, RetryNotice, UnportableValue};
 
 use crate::environment::Environment;
 
@@ -120,7 +120,7 @@ impl Ui {
 /// What a session reports, as the lines a person reads.
 impl Ui {
     /// Names the lines of the env file that dotenvy refuses and the tool passes over.
-    pub fn warn_foreign_lines(&self, env_file: &Path, lines: &[goto_auth::ForeignLine]) {
+    pub fn warn_foreign_lines(&self, env_file: &Path, lines: &[goto_auth::blocks::ForeignLine]) {
         for line in lines {
             let what = match &line.key {
                 Some(key) => format!("line {} ({key})", line.line),
@@ -149,7 +149,7 @@ impl Notices for Ui {
             notice.cause,
             notice.wait.as_secs_f64(),
             notice.attempt + 1,
-            goto_auth::retry::MAX_ATTEMPTS
+            goto_auth::blocks::retry::MAX_ATTEMPTS
         ));
     }
 

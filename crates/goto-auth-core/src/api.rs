@@ -1,6 +1,7 @@
 //! Authenticated API calls: which host a path lives on, the request, and a short secret-free
 //! summary of an error answer.
 
+use crate::error::CallError;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::redact::Redactor;
 use crate::secret::AccessToken;
@@ -18,6 +19,94 @@ const NOT_UNRESERVED: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHA
 /// nor a `/` or `=` split what it belongs to.
 pub fn percent_encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, NOT_UNRESERVED).to_string()
+}
+
+/// A successful answer.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The 2xx status.
+    pub status: u16,
+    /// The JSON body; `None` when the body is empty.
+    pub json: Option<serde_json::Value>,
+}
+
+/// Reads an API's answer: a 2xx answer's JSON (`None` for an empty body), or the typed failure,
+/// its texts built through `redactor`, which knows every secret of the call.
+///
+/// # Errors
+///
+/// GoTo's insufficient-scope answer, any other status outside 2xx, or a 2xx body that is not
+/// JSON.
+pub fn read_answer(
+    method: &str,
+    path: &str,
+    answer: HttpResponse,
+    redactor: &Redactor,
+) -> Result<Answer, CallError> {
+    let status = answer.status;
+    if let Some(scope) = insufficient_scope(&answer) {
+        return Err(CallError::InsufficientScope {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            scope,
+            summary: error_summary(&answer, redactor),
+        });
+    }
+    if !(200..300).contains(&status) {
+        let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
+        return Err(CallError::Refused {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            summary: error_summary(&answer, redactor),
+            hint,
+        });
+    }
+    if answer.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Answer { status, json: None });
+    }
+    match serde_json::from_slice(&answer.body) {
+        Ok(json) => Ok(Answer {
+            status,
+            json: Some(json),
+        }),
+        Err(_) => Err(CallError::NotJson {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            status,
+            content_type: answer.content_type.clone(),
+            excerpt: redactor.excerpt(&answer.body),
+        }),
+    }
+}
+
+/// Whether `path` can only reach the API base it is joined to: it starts with one `/` (a
+/// `//host` would be read as another host, and a path without `/` glued onto the base's host
+/// could name `host@evil.example`), and holds no backslash (which some servers read as `/`), no
+/// fragment, no space and no control character. The token goes only to GoTo's hosts or
+/// `GOTO_API_URL`, so this is checked before anything is sent.
+///
+/// # Errors
+///
+/// What is wrong with the path, in words.
+pub fn check_path(path: &str) -> Result<(), &'static str> {
+    if !path.starts_with('/') {
+        return Err("it does not start with /");
+    }
+    if path.starts_with("//") {
+        return Err("a path that starts with // names another host");
+    }
+    if path.contains('\\') {
+        return Err("it holds a backslash, which some servers read as /");
+    }
+    if path.contains('#') {
+        return Err("it holds a fragment (#), which is never sent");
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it holds a space or a control character");
+    }
+    Ok(())
 }
 
 /// The path prefixes served by api.getgo.com (Admin, SCIM identity, GoToWebinar, GoToMeeting);
@@ -120,13 +209,12 @@ pub fn rejection_hint(status: u16) -> &'static str {
         _ => {
             "GoTo refused the call: the token lacks a scope this API needs; enable the scope on \
              the OAuth client (https://developer.logmeininc.com/clients) and on a new PAT \
-             (https://myaccount.goto.com → Developer Tools), then run `cargo xtask token --force`"
+             (https://myaccount.goto.com → Developer Tools), then exchange the new PAT"
         }
     }
 }
 
-/// The error code GoTo answers with (HTTP 403) when the token lacks the call's scope.
-pub const INSUFFICIENT_SCOPE: &str = "AUTHZ_INSUFFICIENT_SCOPE";
+pub use crate::error::INSUFFICIENT_SCOPE;
 
 /// GoTo's own insufficient-scope answer: `Some(scope)` for a 403 whose error envelope carries
 /// [`INSUFFICIENT_SCOPE`] as its code (GoTo Connect's `errorCode`, GoToWebinar's `int_err_code`,

@@ -84,6 +84,28 @@ impl Sources {
             .filter(|v| !v.is_empty())
     }
 
+    /// The access token these sources were given (the env file's, or the environment's under
+    /// `from_env`), with its expiry when one is given (else it is taken to be good for an hour:
+    /// a call will say if it is not).
+    pub fn given_token(&self) -> Option<crate::token::Token> {
+        let access_token = self.file_value(keys::ACCESS_TOKEN)?;
+        let expires_at = self
+            .file_value(keys::ACCESS_TOKEN_EXPIRES_AT)
+            .and_then(crate::token::parse_instant)
+            .unwrap_or_else(|| std::time::SystemTime::now() + std::time::Duration::from_secs(3600));
+        Some(crate::token::Token {
+            access_token: crate::secret::AccessToken::new(access_token),
+            expires_at,
+            scopes: crate::token::Scopes::parse(
+                self.file_value(keys::TOKEN_SCOPE).unwrap_or_default(),
+            ),
+            principal: self
+                .file_value(keys::TOKEN_PRINCIPAL)
+                .unwrap_or_default()
+                .to_owned(),
+        })
+    }
+
     fn required(&self, key: &'static str) -> Result<&str, ConfigError> {
         self.user_value(key)
             .map(|(value, _)| value)

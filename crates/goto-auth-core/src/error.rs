@@ -8,6 +8,9 @@ use std::time::Duration;
 use crate::dotenv::EnvFileError;
 use crate::keys;
 
+/// The error code GoTo answers with (HTTP 403) when the token lacks the call's scope.
+pub const INSUFFICIENT_SCOPE: &str = "AUTHZ_INSUFFICIENT_SCOPE";
+
 /// A URL in the configuration cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -62,11 +65,20 @@ pub enum UrlError {
 #[non_exhaustive]
 pub enum ConfigError {
     /// A key the user must supply is missing or empty.
-    #[error("{key} is not set in {} nor in the environment: {}", env_file.display(), keys::where_to_find(key))]
+    #[error(
+        "{key} is not set {}: {}",
+        if env_file.as_os_str().is_empty() {
+            "in the environment".to_owned()
+        } else {
+            format!("in {} nor in the environment", env_file.display())
+        },
+        keys::where_to_find(key)
+    )]
     MissingKey {
         /// The missing key.
         key: &'static str,
-        /// The env file that was read.
+        /// The env file that was read; empty when there was none (values from the environment
+        /// or the caller alone).
         env_file: PathBuf,
     },
     /// A URL key is unusable.
@@ -325,4 +337,318 @@ pub fn not_json(content_type: Option<&str>) -> String {
         Some(ct) => format!("{ct} instead of JSON"),
         None => "a body without a content type instead of JSON".to_owned(),
     }
+}
+
+/// No usable token.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The configuration is incomplete.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A URL in the configuration is unusable.
+    #[error(transparent)]
+    Url(#[from] UrlError),
+    /// The HTTP client could not be set up.
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    /// The exchange failed.
+    #[error(transparent)]
+    Exchange(#[from] ExchangeError),
+    /// The env file cannot take a token: not a regular file, not writable, an owner that
+    /// cannot be kept, or unreadable under the lock. Found before any request.
+    #[error(transparent)]
+    EnvFile(EnvFileError),
+    /// The token in use expired (or was rejected) and cannot be renewed: the client was given
+    /// a token without the credentials that mint one (as `cargo xtask exec` passes it).
+    #[error(
+        "the access token {} and cannot be renewed without the client's credentials: {missing} \
+         is not set ({})",
+        if *expired { "has expired" } else { "was rejected" },
+        keys::where_to_find(missing)
+    )]
+    CannotRenew {
+        /// The first credential that is missing.
+        missing: &'static str,
+        /// Whether it expired (else an API rejected it).
+        expired: bool,
+    },
+    /// The exchange worked but the env file could not be updated.
+    #[error("got a new token but could not store it in {}", path.display())]
+    Store {
+        /// The env file.
+        path: PathBuf,
+        /// Why the write failed.
+        #[source]
+        source: EnvFileError,
+    },
+}
+
+impl SessionError {
+    /// Whether the configuration, not GoTo or the network, is at fault (exit code 2).
+    pub fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            SessionError::Config(_)
+                | SessionError::Url(_)
+                | SessionError::EnvFile(_)
+                | SessionError::CannotRenew { .. }
+        )
+    }
+}
+
+/// An API call that did not give a usable answer.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// There was no token to call with.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// An API rejected the token, and the exchange for a new one failed.
+    #[error("{method} {path} rejected the access token ({status}) and a new exchange failed")]
+    Renewal {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// The rejection's status.
+        status: u16,
+        /// Why the exchange failed.
+        #[source]
+        source: Box<SessionError>,
+    },
+    /// No usable answer at all.
+    #[error(transparent)]
+    Transport(TransportError),
+    /// A status outside 2xx.
+    #[error("{method} {path} answered {status}: {summary}{}", hint.map(|h| format!("; {h}")).unwrap_or_default())]
+    Refused {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// The status.
+        status: u16,
+        /// GoTo's error code and message, or an excerpt of the body, secret-free.
+        summary: String,
+        /// What to do, for a refused token or scope.
+        hint: Option<&'static str>,
+    },
+    /// GoTo's own insufficient-scope answer (403 `AUTHZ_INSUFFICIENT_SCOPE`): the token works,
+    /// but lacks the scope this call needs. No exchange is tried: a new token from the same PAT
+    /// has the same scopes.
+    #[error(
+        "{method} {path} answered {status}: {summary}; the token lacks {}: enable it on the OAuth \
+         client (https://developer.logmeininc.com/clients) and on a new PAT \
+         (https://myaccount.goto.com → Developer Tools), then exchange the new PAT",
+        scope.as_deref().map_or_else(|| "a scope this call needs".to_owned(), |s| format!("the scope {s}"))
+    )]
+    InsufficientScope {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// The status (403).
+        status: u16,
+        /// The scope GoTo's message names, when it names one.
+        scope: Option<String>,
+        /// GoTo's error code and message, secret-free.
+        summary: String,
+    },
+    /// Retries ran out: `last` is what the last of `attempts` attempts came to.
+    #[error("after {attempts} attempts, {last}")]
+    Retried {
+        /// How many attempts were made, the first included.
+        attempts: u32,
+        /// The last attempt's failure.
+        last: Box<CallError>,
+    },
+    /// A path that could take the token somewhere other than GoTo's API hosts or
+    /// `GOTO_API_URL`; nothing was sent.
+    #[error(
+        "{path:?} is not a path on GoTo's APIs ({reason}); give the path and query alone, \
+         starting with one `/`, such as /identity/v1/Users/me; nothing was sent"
+    )]
+    Path {
+        /// The path as given (it holds no secret: it was never sent).
+        path: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A 2xx answer whose body is not JSON (a captive portal's page, a cut-off answer).
+    #[error("{method} {path} answered {status} with {}: \"{excerpt}\"", not_json(content_type.as_deref()))]
+    NotJson {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// The status.
+        status: u16,
+        /// The `Content-Type` header.
+        content_type: Option<String>,
+        /// A short, secret-free excerpt of the body.
+        excerpt: String,
+    },
+}
+
+impl CallError {
+    /// The status of the answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            CallError::Renewal { status, .. }
+            | CallError::Refused { status, .. }
+            | CallError::InsufficientScope { status, .. }
+            | CallError::NotJson { status, .. } => Some(*status),
+            CallError::Retried { last, .. } => last.status(),
+            CallError::Session(_) | CallError::Transport(_) | CallError::Path { .. } => None,
+        }
+    }
+
+    /// What went wrong without the method and path, for a table that names the call already.
+    pub fn detail(&self) -> String {
+        match self {
+            CallError::Refused { summary, hint, .. } => match hint {
+                Some(hint) => format!("{summary}; {hint}"),
+                None => summary.clone(),
+            },
+            CallError::NotJson {
+                content_type,
+                excerpt,
+                ..
+            } => format!(
+                "the answer is {}: \"{excerpt}\"",
+                not_json(content_type.as_deref())
+            ),
+            CallError::Renewal { source, .. } => {
+                format!("the token was rejected and a new exchange failed: {source}")
+            }
+            CallError::InsufficientScope { scope, .. } => scope_words(scope.as_deref()),
+            CallError::Retried { attempts, last } => {
+                format!("after {attempts} attempts, {}", last.detail())
+            }
+            CallError::Session(error) => error.to_string(),
+            CallError::Path { .. } => self.to_string(),
+            CallError::Transport(error) => error.to_string(),
+        }
+    }
+}
+
+/// `error`, as the last of `made` attempts: wrapped in [`CallError::Retried`] when retries ran
+/// out, so the message says how many attempts were made.
+pub(crate) fn retried(made: u32, error: CallError) -> CallError {
+    if made > 1 {
+        CallError::Retried {
+            attempts: made,
+            last: Box::new(error),
+        }
+    } else {
+        error
+    }
+}
+
+/// What GoTo's insufficient-scope answer says, in words.
+fn scope_words(scope: Option<&str>) -> String {
+    match scope {
+        Some(scope) => format!("GoTo answered that the token lacks the scope {scope}"),
+        None => format!(
+            "GoTo answered that the token lacks a scope this call needs ({})",
+            INSUFFICIENT_SCOPE
+        ),
+    }
+}
+
+/// Everything that can keep a program from reaching GoTo through this crate: the one error type
+/// of `GoTo` and `AsyncGoTo`. Its `Display` says what happened and what to fix, in GoTo's terms;
+/// it never holds a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No usable token: the configuration, the exchange, or the env file.
+    #[error(transparent)]
+    Session(#[from] SessionError),
+    /// An API call that did not give a usable answer.
+    #[error(transparent)]
+    Call(#[from] CallError),
+    /// An answer whose JSON is not of the type the caller asked for.
+    #[error("{method} {path} answered JSON that is not of the type asked for: {detail}")]
+    Decode {
+        /// The method.
+        method: String,
+        /// The path and query.
+        path: String,
+        /// Where the JSON and the type part (serde's category, line and column; no value).
+        detail: String,
+    },
+    /// A list that cannot be followed page by page.
+    #[error("cannot page through {path}: {reason}")]
+    Paging {
+        /// The path and query of the page where it stopped.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The blocking client was called on a thread that drives async tasks.
+    #[error(
+        "the blocking GoTo client was called on a tokio runtime's own thread, where waiting for \
+         GoTo would stall every task of that thread; use AsyncGoTo (the crate's \"async\" \
+         feature), or call the blocking client inside tokio::task::spawn_blocking"
+    )]
+    RuntimeThread,
+}
+
+impl Error {
+    /// The status of the API's answer, when the error is about one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Call(call) => call.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the configuration, not GoTo or the network, is at fault: a missing or malformed
+    /// key, an env file that cannot hold a token, a path that is not GoTo's.
+    pub fn is_configuration(&self) -> bool {
+        match self {
+            Error::Session(session) => session.is_configuration(),
+            Error::Call(CallError::Session(session)) => session.is_configuration(),
+            Error::Call(CallError::Path { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+/// A serde_json error about a value's type, told without the value (which may be personal):
+/// serde's "missing field `name`" names a field of the caller's type and stays; "invalid type:
+/// string \"…\"" would quote the answer, so it is said in general words.
+pub(crate) fn decode_detail(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    if text.starts_with("missing field `") {
+        let field = text.split('`').nth(1).unwrap_or_default();
+        return format!("the field `{field}` is missing");
+    }
+    "a value has another type than the one asked for".to_owned()
+}
+
+/// An answer's JSON (`None`: an empty body, read as `null`) as a `T`.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    json: Option<serde_json::Value>,
+) -> Result<T, Error> {
+    serde_json::from_value(json.unwrap_or(serde_json::Value::Null)).map_err(|error| Error::Decode {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        detail: decode_detail(&error),
+    })
+}
+
+/// Every record of a list as a `T`.
+pub(crate) fn decode_each<T: serde::de::DeserializeOwned>(
+    path: &str,
+    records: Vec<serde_json::Value>,
+) -> Result<Vec<T>, Error> {
+    records
+        .into_iter()
+        .map(|record| decode("GET", path, Some(record)))
+        .collect()
 }

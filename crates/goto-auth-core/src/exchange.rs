@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::config::Config;
 use crate::error::{ExchangeError, OAuthErrorCode};
-use crate::http::{HttpClient, HttpRequest, HttpResponse, RetryNotice};
+use crate::http::{Attempts, HttpClient, HttpRequest, HttpResponse, RetryNotice};
 use crate::redact::Redactor;
 use crate::secret::AccessToken;
 use crate::token::{Scopes, Token};
@@ -197,11 +197,20 @@ pub fn exchange(
 ) -> Result<Token, ExchangeError> {
     let request = token_request(config);
     let attempts = client.send_counting(&request, on_retry);
+    read_exchange(attempts, &request.url, config)
+}
+
+/// The token, or why there is none, from what the exchange's attempts came to.
+pub(crate) fn read_exchange(
+    attempts: Attempts,
+    url: &str,
+    config: &Config,
+) -> Result<Token, ExchangeError> {
     let result = attempts
         .result
         .map_err(ExchangeError::from)
         .and_then(|answer| {
-            parse_token_response(&answer, &request.url, SystemTime::now(), &config.redactor())
+            parse_token_response(&answer, url, SystemTime::now(), &config.redactor())
         });
     // A failure after retries says so: "answered 429" alone would hide three more tries.
     result.map_err(|last| match attempts.made {

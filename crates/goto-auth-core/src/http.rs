@@ -221,38 +221,47 @@ impl HttpClient {
         let mut attempt = 1;
         loop {
             let result = self.send(request);
-            let outcome = match &result {
-                Ok(answer) => Attempt::Answer {
-                    status: answer.status,
-                    retry_after: answer.retry_after.as_deref(),
-                },
-                Err(TransportError::TooLarge { .. }) => {
+            match after_attempt(attempt, &result) {
+                None => {
                     return Attempts {
                         result,
                         made: attempt,
                     };
                 }
-                Err(_) => Attempt::NoAnswer,
-            };
-            match retry::next(attempt, outcome, SystemTime::now(), retry::jitter()) {
-                Next::Stop => {
-                    return Attempts {
-                        result,
-                        made: attempt,
-                    };
-                }
-                Next::RetryAfter(wait) => {
-                    on_retry(&RetryNotice {
-                        attempt,
-                        status: result.as_ref().ok().map(|answer| answer.status),
-                        cause: cause_of(&result),
-                        wait,
-                    });
-                    std::thread::sleep(wait);
+                Some(notice) => {
+                    on_retry(&notice);
+                    std::thread::sleep(notice.wait);
                     attempt += 1;
                 }
             }
         }
+    }
+}
+
+/// What follows attempt `attempt` (1-based), which came to `result`, under the retry policy of
+/// [`crate::retry`]: `None` to stop there, else the retry to announce and wait for. The blocking
+/// and the async client both loop over this.
+pub(crate) fn after_attempt(
+    attempt: u32,
+    result: &Result<HttpResponse, TransportError>,
+) -> Option<RetryNotice> {
+    let outcome = match result {
+        Ok(answer) => Attempt::Answer {
+            status: answer.status,
+            retry_after: answer.retry_after.as_deref(),
+        },
+        // An answer too large to hold is no passing fault.
+        Err(TransportError::TooLarge { .. }) => return None,
+        Err(_) => Attempt::NoAnswer,
+    };
+    match retry::next(attempt, outcome, SystemTime::now(), retry::jitter()) {
+        Next::Stop => None,
+        Next::RetryAfter(wait) => Some(RetryNotice {
+            attempt,
+            status: result.as_ref().ok().map(|answer| answer.status),
+            cause: cause_of(result),
+            wait,
+        }),
     }
 }
 

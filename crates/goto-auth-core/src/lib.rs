@@ -24,15 +24,21 @@ mod error;
 mod exchange;
 mod http;
 mod inert;
+mod keeper;
 pub mod keys;
+pub mod paging;
 mod redact;
 pub mod retry;
 mod secret;
 mod session;
+#[cfg(feature = "async")]
+mod session_async;
+mod store;
 mod time;
 mod token;
 mod url;
 
+pub use api::{Answer, check_path, read_answer};
 pub use api::{api_request, percent_encode};
 pub use cache::{Decision, ExchangeReason, Fingerprint, decide};
 pub use config::{Config, Origin, Sources};
@@ -40,6 +46,7 @@ pub use dotenv::{
     EditError, EnvFile, EnvFileError, ForeignLine, LockedEnvFile, ParseHint, UnportableValue,
     Written, edit, kind_name, read as read_env_file, read_file, render_value, update_file,
 };
+pub use error::{CallError, Error, SessionError};
 pub use error::{ConfigError, ExchangeError, OAuthErrorCode, TransportError, UrlError};
 pub use exchange::{exchange, parse_token_response, token_request};
 pub use http::{
@@ -47,9 +54,13 @@ pub use http::{
     Transport,
 };
 pub use inert::{inert, must_escape};
+pub use keeper::{AfterRejection, Keeper, RENEWAL_MARGIN, is_fresh};
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
-pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};
+pub use session::{Notices, Pace, Provenance, Renewal, Session};
+#[cfg(feature = "async")]
+pub use session_async::{AsyncConnect, AsyncSession, AsyncTransport, Sending};
+pub use store::TokenStore;
 pub use time::human_duration;
 pub use token::{Scopes, Token, format_instant, parse_instant};
 pub use url::{BaseUrl, GETGO_API_URL, GOTO_CONNECT_API_URL};

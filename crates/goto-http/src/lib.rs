@@ -5,6 +5,16 @@
 //! its own for the cold build: goto-auth compiles while reqwest does, and only this adapter (a
 //! few hundred lines) waits for reqwest before the xtask.
 
+#[cfg(feature = "async")]
+mod asynchronous;
+mod runtime;
+
+#[cfg(feature = "async")]
+pub use asynchronous::connect_async;
+
+use runtime::off_runtime;
+pub use runtime::on_runtime_thread;
+
 use std::fmt;
 use std::io::Read;
 use std::sync::Once;
@@ -25,11 +35,7 @@ pub const USER_AGENT: &str = concat!("goto-xtask/", env!("CARGO_PKG_VERSION"));
 ///
 /// The TLS stack or the platform's certificate store cannot be set up.
 pub fn connect(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportError> {
-    static PROVIDER: Once = Once::new();
-    PROVIDER.call_once(|| {
-        // Another part of the process may have installed one already; either is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
+    install_provider();
     let mut builder = reqwest::blocking::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(timeout)
@@ -38,16 +44,38 @@ pub fn connect(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportE
     if reach == Reach::LoopbackHttp {
         builder = builder.tls_certs_only(std::iter::empty());
     }
-    let inner = builder
-        .build()
-        .map_err(|error| TransportError::Setup(describe(&error)))?;
-    Ok(HttpClient::new(ReqwestTransport { inner, timeout }))
+    let inner =
+        off_runtime(|| builder.build()).map_err(|error| TransportError::Setup(describe(&error)))?;
+    Ok(HttpClient::new(ReqwestTransport {
+        inner: Some(inner),
+        timeout,
+    }))
+}
+
+/// Makes ring rustls's crypto provider, once per process.
+fn install_provider() {
+    static PROVIDER: Once = Once::new();
+    PROVIDER.call_once(|| {
+        // Another part of the process may have installed one already; either is fine.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
 }
 
 /// A blocking reqwest client: no redirects, a timeout per attempt.
 struct ReqwestTransport {
-    inner: reqwest::blocking::Client,
+    /// Always `Some` until dropped (see the `Drop` impl).
+    inner: Option<reqwest::blocking::Client>,
     timeout: Duration,
+}
+
+impl Drop for ReqwestTransport {
+    /// Dropping the client ends its runtime thread; inside a tokio program that happens off the
+    /// runtime's threads.
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            off_runtime(move || drop(inner));
+        }
+    }
 }
 
 impl fmt::Debug for ReqwestTransport {
@@ -60,10 +88,22 @@ impl fmt::Debug for ReqwestTransport {
 
 impl Transport for ReqwestTransport {
     fn send(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
+        off_runtime(|| self.send_here(request))
+    }
+}
+
+impl ReqwestTransport {
+    fn client(&self) -> &reqwest::blocking::Client {
+        self.inner
+            .as_ref()
+            .expect("the client lives until the transport is dropped")
+    }
+
+    fn send_here(&self, request: &HttpRequest) -> Result<HttpResponse, TransportError> {
         let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|_| {
             TransportError::Setup(format!("`{}` is not an HTTP method", request.method))
         })?;
-        let mut builder = self.inner.request(method, &request.url);
+        let mut builder = self.client().request(method, &request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -91,9 +131,7 @@ impl Transport for ReqwestTransport {
             body,
         })
     }
-}
 
-impl ReqwestTransport {
     /// Reads the body under two bounds reqwest does not give on its own: the timeout covers the
     /// whole attempt (reqwest's blocking reads bound each read, so a server dripping bytes could
     /// go on for ever), and at most [`MAX_BODY_BYTES`] are held.

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use goto_auth::Pace;
+use goto_auth::blocks::Pace;
 
 /// At most this many requests in flight to one host at a time (the bound browsers use).
 const PER_HOST_CONCURRENCY: usize = 6;

@@ -5,7 +5,7 @@
 use std::sync::{Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use goto_auth::{CallError, Renewal, Scopes, Session, format_instant, percent_encode};
+use goto_auth::blocks::{CallError, Renewal, Scopes, Session, format_instant, percent_encode};
 
 use super::catalog::{Call, Need, Role, USERS_ME};
 use super::pacer::{Pacer, relock};
@@ -64,8 +64,8 @@ struct Keys {
 }
 
 /// Runs calls concurrently through one session.
-pub struct Runner<'s, 'a> {
-    session: &'s Session<'a>,
+pub struct Runner<'s> {
+    session: &'s Session,
     scopes: Scopes,
     keys: (Mutex<Option<Keys>>, Condvar),
     pacer: Pacer,
@@ -73,9 +73,9 @@ pub struct Runner<'s, 'a> {
     windows: [(&'static str, String); 4],
 }
 
-impl<'s, 'a> Runner<'s, 'a> {
+impl<'s> Runner<'s> {
     /// A runner for calls with a token granted `scopes`.
-    pub fn new(session: &'s Session<'a>, scopes: Scopes) -> Self {
+    pub fn new(session: &'s Session, scopes: Scopes) -> Self {
         let now = SystemTime::now();
         let day = Duration::from_secs(24 * 3600);
         Runner {

@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use goto_auth::BaseUrl;
+use goto_auth::blocks::BaseUrl;
 
 use super::outcome::{CallRecord, Verdict};
 use super::runner::{Ran, Reply};

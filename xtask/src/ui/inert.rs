@@ -1,9 +1,9 @@
 //! Text on its way to a terminal or a pipe, made inert: the last line of defence behind
-//! `goto_auth::inert`, which every server text already went through where it was read.
+//! `goto_auth::blocks::inert`, which every server text already went through where it was read.
 
 use std::borrow::Cow;
 
-use goto_auth::must_escape;
+use goto_auth::blocks::must_escape;
 
 /// `text` with every control character but line feed and tab, and every bidirectional control,
 /// as a JSON `\uXXXX` escape. serde_json escapes C0 controls inside strings but lets DEL, C1 (a
@@ -26,7 +26,7 @@ pub(super) fn json_escaped(text: &str) -> Cow<'_, str> {
 }
 
 /// Lines for a person's terminal, made inert whatever they carry: each line goes through
-/// `goto_auth::inert` (control characters and bidirectional controls escaped, a leading `::`
+/// `goto_auth::blocks::inert` (control characters and bidirectional controls escaped, a leading `::`
 /// that GitHub's runner would take for a workflow command written `%3A:`), except for our own
 /// colours (`ESC [ digits m`, from [`Ui::paint`](super::Ui::paint)).
 pub fn inert_lines(text: &str) -> Cow<'_, str> {
@@ -44,7 +44,7 @@ pub fn inert_lines(text: &str) -> Cow<'_, str> {
             // Our colour codes are set aside as a private-use character, the rest is made
             // inert, and the codes are put back.
             let (masked, codes) = set_colours_aside(line);
-            restore_colours(&goto_auth::inert(&masked), &codes)
+            restore_colours(&goto_auth::blocks::inert(&masked), &codes)
         })
         .collect();
     Cow::Owned(lines.join("\n"))

@@ -68,7 +68,7 @@ fn expiry_claim(token: &str) -> String {
     let claims: serde_json::Value = serde_json::from_slice(&json).expect("the claims are JSON");
     let exp = claims["exp"].as_u64().expect("exp is a number");
     let at = std::time::UNIX_EPOCH + Duration::from_secs(exp);
-    goto_auth::format_instant(at)
+    goto_auth::blocks::format_instant(at)
 }
 
 /// Seconds between two RFC 3339 instants.

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use goto_auth::update_file;
+use goto_auth::blocks::update_file;
 
 use crate::support::*;
 

@@ -515,7 +515,8 @@ fn ok_expiry_wording_is_right_for_any_distance() {
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     ws.xtask(&["token"]).run().assert_code(0);
     let set_expiry = |text: &str| {
-        goto_auth::update_file(&ws.env_file, &[("GOTO_ACCESS_TOKEN_EXPIRES_AT", text)]).unwrap();
+        goto_auth::blocks::update_file(&ws.env_file, &[("GOTO_ACCESS_TOKEN_EXPIRES_AT", text)])
+            .unwrap();
     };
     set_expiry("2020-01-01T00:00:00Z");
     let status = ws.xtask(&["status"]).run();
@@ -532,9 +533,9 @@ fn ok_expiry_wording_is_right_for_any_distance() {
 
     // An instant with an offset is the same moment in UTC.
     let stored = ws.value("GOTO_ACCESS_TOKEN_EXPIRES_AT").unwrap();
-    let utc = goto_auth::parse_instant(&stored).unwrap();
-    let plus_five =
-        goto_auth::format_instant(utc + Duration::from_secs(5 * 3600)).replace('Z', "+05:00");
+    let utc = goto_auth::blocks::parse_instant(&stored).unwrap();
+    let plus_five = goto_auth::blocks::format_instant(utc + Duration::from_secs(5 * 3600))
+        .replace('Z', "+05:00");
     set_expiry(&plus_five);
     assert!(ws.contents().contains("+05:00"), "{}", ws.contents());
     ws.xtask(&["status"])
