@@ -6,29 +6,48 @@
 //! # let sandbox = goto_sandbox::Sandbox::start();
 //! # let dir = tempfile::tempdir().unwrap();
 //! # let env_file = dir.path().join(".env");
-//! # std::fs::write(&env_file, sandbox.env_lines()).unwrap();
+//! # std::fs::write(&env_file, format!(
+//! #     "GOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\nGOTO_AUTH_URL={url}\nGOTO_API_URL={url}\n",
+//! #     goto_sandbox::seed::CLIENT_ID, goto_sandbox::seed::CLIENT_SECRET, goto_sandbox::seed::PAT,
+//! #     url = sandbox.base_url(),
+//! # )).unwrap();
+//! # let account_key = goto_sandbox::seed::ACCOUNT_KEY;
 //! use goto_auth::GoTo;
 //!
-//! // The client id, secret and PAT from the env file (the environment overrides it), with the
-//! // token cached there too, shared with `cargo xtask token`.
+//! // The client id, secret and PAT from the env file (the environment overrides them); the
+//! // token is cached there too, shared with `cargo xtask token`.
 //! let goto = GoTo::from_env_file(&env_file)?;
+//!
+//! // Any type serde can read; the token is exchanged on the first call.
 //! let me: serde_json::Value = goto.get("/identity/v1/Users/me")?;
-//! println!("signed in as {}", me["userName"]);
 //!
 //! // Every page of a list, in either of GoTo's paging styles.
-//! let account_key = me["accountKey"].as_str().unwrap_or_default();
 //! let users: Vec<serde_json::Value> = goto.get_all(&format!("/users/v1/users?accountKey={account_key}"))?;
-//! # assert!(!users.is_empty());
 //!
-//! // Clones share one token and one connection pool; they are Send + Sync.
+//! // Any method, with a JSON body or none (`goto.send("POST", path, Some(&body))`); the answer's
+//! // JSON, `Null` for an empty one. Only reads are retried.
+//! let lines = goto.send("GET", "/users/v1/lines", None)?;
+//!
+//! // For a request of your own: a token valid for at least 5 more minutes.
+//! let token = goto.access_token()?;
+//! let header = format!("Bearer {}", token.expose_secret());
+//!
+//! // Clones share one token and one connection pool, across threads.
 //! let worker = goto.clone();
-//! std::thread::spawn(move || worker.get::<serde_json::Value>("/identity/v1/Users/me")).join().unwrap()?;
+//! std::thread::spawn(move || worker.get::<serde_json::Value>("/users/v1/lines")).join().unwrap()?;
+//! # assert_eq!(me["userName"], goto_sandbox::seed::ADMIN_EMAIL);
+//! # assert_eq!(users.len(), goto_sandbox::seed::USER_COUNT);
+//! # assert!(lines["items"].is_array() && header.len() > 7);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! - [`GoTo`] is the blocking client and [`AsyncGoTo`] (feature `async`) the async one, with the
-//!   same constructors and methods. Both run on one engine: a token is reused while it has 5
+//! With the feature `async`, [`AsyncGoTo`] has the same constructors and methods, awaited:
+//! `AsyncGoTo::from_env_file(".env")?.get("/identity/v1/Users/me").await?`. It works in any
+//! tokio runtime and never blocks a runtime thread.
+//!
+//! - [`GoTo`] is the blocking client and `AsyncGoTo` (feature `async`) the async one. Both run on
+//!   one engine: a token is reused while it has 5
 //!   minutes left, renewed before a call once it has less, and renewed after an API rejects it
 //!   (a 401, or GoToWebinar's 403 `InvalidToken`), again and again over a client's life, with
 //!   every caller that arrives meanwhile sharing the one exchange. A token this client minted

@@ -340,7 +340,9 @@ fn ok_nothing_of_ours_but_goto_http_waits_for_reqwest() {
     // tokio's timers and the async engine into the first command's build).
     let xtask = std::fs::read_to_string(root().join("xtask/Cargo.toml")).unwrap();
     assert!(
-        xtask.lines().any(|line| line.trim() == "goto-auth.workspace = true"),
+        xtask
+            .lines()
+            .any(|line| line.trim() == "goto-auth.workspace = true"),
         "the xtask depends on goto-auth as it is, without features"
     );
     // The library holds the commands; the binary only hands it the transport.
