@@ -24,6 +24,7 @@ mod error;
 mod exchange;
 mod http;
 pub mod keys;
+mod random;
 mod redact;
 pub mod retry;
 mod secret;
@@ -45,6 +46,7 @@ pub use http::{
     Attempts, Connect, HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, RetryNotice,
     Transport,
 };
+pub use random::random_u64;
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Answer, CallError, Notices, Pace, Provenance, Renewal, Session, SessionError};
