@@ -25,8 +25,10 @@ mod structure;
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 
-/// The `.snap.new` files smoke writes, listed and accepted by the real `cargo-insta`.
-mod insta_review;
+/// Every snapshot file smoke writes (committed, recorded, `.snap.new`) read with insta's own
+/// parser, accepted as `cargo insta accept` does; stale `.snap.new` files, `.snap` files that are
+/// not UTF-8, and the closing advice in and out of CI.
+mod snapshot_files;
 
 /// Using the token elsewhere: `token --header` and `--github-env`, `api --paginate` with a
 /// request count, `completions`.
