@@ -2,11 +2,11 @@
 //! each answer's shape compared with a committed snapshot.
 //!
 //! The parts: `catalog` (the calls as data), `runner` (scheduling; the calls are the session's),
-//! `shape` (values → types), `snapshots` (the comparison), `snapshot_file` (insta's file format), `outcome`
-//! (the per-call [`outcome::CallRecord`] every report reads) and `report` (the table). The
-//! machine-readable reports are pure functions of the same records: `junit`, `json_report` and
-//! `github` (annotations and job summary), with `export` (totals, and what text may leave the
-//! machine).
+//! `shape` (values → types), `snapshots` (the comparison), `snapshot_file` (insta's file
+//! format), `outcome` (the per-call [`outcome::CallRecord`] every report reads) and `report` (the
+//! table). The machine-readable reports are pure functions of the same records: `junit`,
+//! `json_report` and `github` (annotations and job summary), with `export` (totals, and what
+//! text may leave the machine).
 
 pub(crate) mod catalog;
 mod export;
