@@ -88,29 +88,18 @@ pub fn escape_data(text: &str) -> String {
 }
 
 /// One entry of the environment file: `KEY=value` for a one-line value, else GitHub's
-/// multi-line form `KEY<<DELIMITER … DELIMITER` with a delimiter the value does not contain.
+/// multi-line form `KEY<<DELIMITER … DELIMITER` with a delimiter the value does not contain. The
+/// delimiter comes from the OS's random source, so a value cannot be crafted to end the entry
+/// early.
 pub fn env_entry(key: &str, value: &str) -> String {
     if !value.contains(['\n', '\r']) {
         return format!("{key}={value}\n");
     }
-    let mut delimiter = format!("ghadelimiter_{:016x}", random_u64());
+    let mut delimiter = format!("ghadelimiter_{:016x}", goto_auth::blocks::random_u64());
     while value.contains(&delimiter) {
-        delimiter = format!("ghadelimiter_{:016x}", random_u64());
+        delimiter = format!("ghadelimiter_{:016x}", goto_auth::blocks::random_u64());
     }
     format!("{key}<<{delimiter}\n{value}\n{delimiter}\n")
-}
-
-/// An unpredictable number from the standard library's randomly keyed hasher, so that a value
-/// cannot be crafted to end the multi-line entry early.
-fn random_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()),
-    );
-    hasher.finish()
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Exit codes and the last word on failures, in one place.
 //!
 //! 0: success. 1: the exchange or a call failed. 2: bad usage or configuration (a missing file
-//! or key, an unreadable file, an unusable URL). `exec` passes its command's code on, and uses
-//! the shell's 127 and 126 when the command cannot be started. A panic is a bug: it is not
+//! or key, an unreadable file, an unusable URL). `exec` becomes its command, whose code is then
+//! its own; the xtask answers with the shell's 127 and 126 only when the command cannot be
+//! started. A panic is a bug: it is not
 //! caught, so Rust prints its message and location and the process exits with 101.
 
 use std::process::ExitCode;
@@ -23,17 +24,11 @@ pub const USAGE: u8 = 2;
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-/// `exec`'s command ended with this non-zero code (128 + N for signal N): the xtask ends with the
-/// same code and adds no message, since the command has said what it had to say.
-#[derive(Debug, thiserror::Error)]
-#[error("the command exited with code {0}")]
-pub struct ChildExit(pub u8);
-
-/// `exec` could not start its command. The exit codes are the shell's: 127 when there is no such
-/// command, 126 when it exists but cannot be run.
+/// `exec` could not replace itself with its command. The exit codes are the shell's: 127 when
+/// there is no such command, 126 when it exists but cannot be run.
 #[derive(Debug, thiserror::Error)]
 #[error("could not run `{program}`: {reason}")]
-pub struct SpawnFailed {
+pub struct ExecFailed {
     program: String,
     reason: String,
     code: u8,
@@ -52,9 +47,9 @@ pub const COMMAND_NOT_FOUND: u8 = 127;
 /// The command exists but cannot be run.
 pub const NOT_EXECUTABLE: u8 = 126;
 
-impl SpawnFailed {
-    /// Classifies the error `Command::spawn` gave for `program`.
-    pub fn new(program: &std::ffi::OsStr, error: &std::io::Error) -> SpawnFailed {
+impl ExecFailed {
+    /// Classifies the error the exec of `program` gave.
+    pub fn new(program: &std::ffi::OsStr, error: &std::io::Error) -> ExecFailed {
         let (reason, code) = match error.kind() {
             std::io::ErrorKind::NotFound => (
                 "no such command (is it installed and on PATH?)".to_owned(),
@@ -66,7 +61,7 @@ impl SpawnFailed {
             ),
             _ => (error.to_string(), NOT_EXECUTABLE),
         };
-        SpawnFailed {
+        ExecFailed {
             program: program.to_string_lossy().into_owned(),
             reason,
             code,
@@ -78,11 +73,6 @@ impl SpawnFailed {
 pub fn finish(result: anyhow::Result<()>, ui: &Ui) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if error.is::<ChildExit>() => ExitCode::from(
-            error
-                .downcast_ref::<ChildExit>()
-                .map_or(FAILURE, |exit| exit.0),
-        ),
         Err(error) => {
             ui.error(&format!("{error:#}{}", command_remedy(&error)));
             ExitCode::from(exit_code(&error))
@@ -111,7 +101,7 @@ fn command_remedy(error: &anyhow::Error) -> &'static str {
 
 /// The exit code an error maps to: configuration and usage problems are 2, the rest 1.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
-    if let Some(failed) = error.downcast_ref::<SpawnFailed>() {
+    if let Some(failed) = error.downcast_ref::<ExecFailed>() {
         return failed.code;
     }
     if error.is::<Cancelled>() {

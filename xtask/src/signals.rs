@@ -1,6 +1,6 @@
 //! The signals that end the xtask while it has a child: `sandbox` and `demo` end their sandbox
-//! and die by the signal; `exec` passes it on to its command. One registration for all three, so
-//! they catch the same signals the same way.
+//! and die by the signal. One registration for both, so they catch the same signals the same way.
+//! (`exec` has no child to look after: it becomes its command.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -2,11 +2,11 @@
 //! each answer's shape compared with a committed snapshot.
 //!
 //! The parts: `catalog` (the calls as data), `runner` (scheduling; the calls are the session's),
-//! `shape` (values → types), `snapshots` (the comparison and insta's file format), `outcome`
-//! (the per-call [`outcome::CallRecord`] every report reads) and `report` (the table). The
-//! machine-readable reports are pure functions of the same records: `junit`, `json_report` and
-//! `github` (annotations and job summary), with `export` (totals, and what text may leave the
-//! machine).
+//! `shape` (values → types), `snapshots` (the comparison), `snapshot_file` (insta's file
+//! format), `outcome` (the per-call [`outcome::CallRecord`] every report reads) and `report` (the
+//! table). The machine-readable reports are pure functions of the same records: `junit`,
+//! `json_report` and `github` (annotations and job summary), with `export` (totals, and what
+//! text may leave the machine).
 
 pub(crate) mod catalog;
 mod export;
@@ -18,6 +18,7 @@ mod pacer;
 mod report;
 mod runner;
 mod shape;
+mod snapshot_file;
 mod snapshots;
 
 use std::path::Path;
@@ -74,14 +75,18 @@ impl flags::Smoke {
             let changed = records
                 .iter()
                 .any(|r| r.verdict == outcome::Verdict::Changed);
+            // Advice about `cargo insta review` only for a `.snap.new` this run left; CI leaves none.
+            let advice = if store.wrote_pending() {
+                "; if a changed shape is expected, accept it with `cargo insta review`"
+            } else if changed && ctx.environment.ci {
+                "; if a changed shape is expected, run `cargo xtask smoke` locally, where it leaves \
+                 a `.snap.new` to accept, and commit the accepted snapshot"
+            } else {
+                ""
+            };
             anyhow::bail!(
-                "{failed} of {} smoke calls did not pass{}",
-                records.len(),
-                if changed {
-                    "; if a changed shape is expected, accept it with `cargo insta review`"
-                } else {
-                    ""
-                }
+                "{failed} of {} smoke calls did not pass{advice}",
+                records.len()
             );
         }
         Ok(())

@@ -27,6 +27,7 @@ mod inert;
 mod keeper;
 pub mod keys;
 pub mod paging;
+mod random;
 mod redact;
 pub mod retry;
 mod secret;
@@ -55,6 +56,7 @@ pub use http::{
 };
 pub use inert::{inert, must_escape};
 pub use keeper::{AfterRejection, Keeper, RENEWAL_MARGIN, is_fresh};
+pub use random::random_u64;
 pub use redact::Redactor;
 pub use secret::{AccessToken, ClientSecret, PersonalAccessToken};
 pub use session::{Notices, Pace, Provenance, Renewal, Session};

@@ -81,18 +81,11 @@ pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// A jitter value in `[0, 1)`, from std's randomly keyed hasher: good enough to spread clients
-/// apart, without a random-number crate.
+/// A jitter value in `[0, 1)`, from the operating system's random source
+/// ([`crate::random_u64`]), so that clients retrying at the same moment spread apart.
 pub fn jitter() -> f64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::hash::RandomState::new().build_hasher();
-    hasher.write_u128(
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap_or_default()
-            .as_nanos(),
-    );
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+    // The top 53 bits: every value a double holds exactly in [0, 1).
+    (crate::random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]

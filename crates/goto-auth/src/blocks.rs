@@ -20,7 +20,7 @@ pub use goto_auth_core::{
     ForeignLine, GETGO_API_URL, GOTO_CONNECT_API_URL, Notices, Origin, Pace, Provenance, Renewal,
     RetryNotice, Scopes, Session, SessionError, Sources, Token, TokenStore, UnportableValue,
     UrlError, format_instant, human_duration, inert, keys, kind_name, must_escape, parse_instant,
-    percent_encode, read_env_file, read_file, update_file,
+    percent_encode, random_u64, read_env_file, read_file, update_file,
 };
 pub use goto_http::{connect, on_runtime_thread};
 

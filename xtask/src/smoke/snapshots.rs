@@ -1,12 +1,15 @@
 //! The snapshot store: each answer's shape compared, as text, with `{dir}/{name}.snap`.
 //!
-//! The files are insta's: a YAML header between `---` lines (`source`, `description`), then the
-//! snapshot text. A first run records the snapshot; a changed shape shows a line diff on stderr
-//! and, outside CI, leaves `{name}.snap.new` in the same format, which `cargo insta review` and
-//! `cargo insta accept` pick up as they would one insta wrote. The comparison itself is ours:
-//! insta's assertion reports a mismatch by panicking and prints advice meant for `cargo test`
-//! runs, neither of which fits a command.
+//! The files are insta's ([`super::snapshot_file`]). A first run records the snapshot; a changed
+//! shape shows a line diff on stderr and, outside CI, leaves `{name}.snap.new` in the same
+//! format, which `cargo insta review` and `cargo insta accept` pick up as they would one insta
+//! wrote; once the shape matches again, a `.snap.new` left from before is removed. A `.snap`
+//! that cannot be read as text fails its call by name rather than pass for a missing one. The
+//! comparison itself is ours: insta's assertion reports a mismatch by panicking and prints
+//! advice meant for `cargo test` runs, neither of which fits a command.
 
+use std::cell::Cell;
+use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use goto_auth::blocks::BaseUrl;
@@ -14,10 +17,8 @@ use goto_auth::blocks::BaseUrl;
 use super::outcome::{CallRecord, Verdict};
 use super::runner::{Ran, Reply};
 use super::shape;
+use super::snapshot_file::{self, contents_of, normalize};
 use crate::ui::{Style, Ui};
-
-/// What a snapshot written by smoke names as its source: the catalog the call comes from.
-const SOURCE: &str = "xtask/src/smoke/catalog.rs";
 
 /// Where snapshots live and whether this run may write them.
 pub struct SnapshotStore {
@@ -27,6 +28,9 @@ pub struct SnapshotStore {
     shown: String,
     /// In CI nothing is written: a missing or changed snapshot fails the run.
     ci: bool,
+    /// Whether this run left a `.snap.new` for review, so that the closing advice can offer
+    /// `cargo insta review` only for a file that is there.
+    wrote_pending: Cell<bool>,
 }
 
 impl SnapshotStore {
@@ -50,7 +54,17 @@ impl SnapshotStore {
                 (crate::project_root().join(&relative), relative)
             }
         };
-        Ok(SnapshotStore { dir, shown, ci })
+        Ok(SnapshotStore {
+            dir,
+            shown,
+            ci,
+            wrote_pending: Cell::new(false),
+        })
+    }
+
+    /// Whether a judged call left a `.snap.new` for `cargo insta review`.
+    pub fn wrote_pending(&self) -> bool {
+        self.wrote_pending.get()
     }
 
     /// The directory as the user should read it.
@@ -95,7 +109,24 @@ impl SnapshotStore {
         let shown = format!("{}/{}.snap", self.shown, call.name);
         // The catalog's template, not the filled path, so headers do not change with keys and dates.
         let description = format!("{} {}", record.method, record.path);
-        let recorded = std::fs::read_to_string(&snap).ok();
+        let pending = snap.with_extension("snap.new");
+        // Only a file that is not there is a missing snapshot. One that cannot be read as text is
+        // refused by name, here and in CI: overwriting it would lose what it holds.
+        let recorded = match std::fs::read_to_string(&snap) {
+            Ok(text) => Some(text),
+            Err(error) if error.kind() == ErrorKind::NotFound => None,
+            Err(error) if error.kind() == ErrorKind::InvalidData => {
+                record.detail = format!(
+                    "{shown} is not UTF-8 text, so smoke cannot compare with it; restore it \
+                     from version control, or delete it to record the shape afresh"
+                );
+                return record;
+            }
+            Err(error) => {
+                record.detail = format!("could not read {shown}: {error}");
+                return record;
+            }
+        };
         let actual = shape::shape(&body);
         let actual = match recorded.as_deref().and_then(shape::recorded_shape) {
             Some(recorded) => shape::fill_empty_arrays(actual, &recorded),
@@ -110,17 +141,21 @@ impl SnapshotStore {
             } else {
                 // A first run records the snapshot, rather than leaving a `.snap.new` for
                 // review: there is nothing to compare it with yet.
-                match write_snapshot(&snap, &description, &text) {
+                match snapshot_file::write(&snap, &description, &text) {
                     Ok(()) => (Verdict::New { recorded: true }, format!("recorded {shown}")),
                     Err(error) => (Verdict::Failed, format!("could not write {shown}: {error}")),
                 }
             };
+            if record.verdict != Verdict::Failed {
+                self.remove_stale(&pending, &shown, &mut record.detail);
+            }
             return record;
         };
         let old = normalize(contents_of(&recorded));
         let new = normalize(&text);
         if old == new {
             record.verdict = Verdict::Ok;
+            self.remove_stale(&pending, &shown, &mut record.detail);
             return record;
         }
         ui.line(&ui.paint(
@@ -136,11 +171,13 @@ impl SnapshotStore {
         record.verdict = Verdict::Changed;
         record.detail = format!("shape differs from {shown} (the diff is on stderr)");
         if !self.ci {
-            let pending = snap.with_extension("snap.new");
-            match write_snapshot(&pending, &description, &text) {
-                Ok(()) => record
-                    .detail
-                    .push_str("; `cargo insta review` to accept it"),
+            match snapshot_file::write(&pending, &description, &text) {
+                Ok(()) => {
+                    self.wrote_pending.set(true);
+                    record
+                        .detail
+                        .push_str("; `cargo insta review` to accept it");
+                }
                 Err(error) => record
                     .detail
                     .push_str(&format!("; could not write it: {error}")),
@@ -148,74 +185,24 @@ impl SnapshotStore {
         }
         record
     }
-}
 
-/// Writes a snapshot file exactly as insta 1.x does: its YAML header (`source`, then
-/// `description`), `---`, the contents without trailing whitespace, one newline.
-pub fn write_snapshot(path: &Path, description: &str, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let file = format!(
-        "---\nsource: {}\ndescription: {}\n---\n{}\n",
-        yaml_string(SOURCE),
-        yaml_string(description),
-        normalize(text)
-    );
-    std::fs::write(path, file)
-}
-
-/// The contents of a snapshot file: what follows its header.
-fn contents_of(file: &str) -> &str {
-    match file.strip_prefix("---\n") {
-        Some(rest) => rest
-            .split_once("\n---\n")
-            .map_or(rest, |(_, contents)| contents),
-        None => file,
-    }
-}
-
-/// Snapshot text as insta compares it: line endings as `\n`, no trailing whitespace.
-fn normalize(text: &str) -> String {
-    text.trim_end().replace("\r\n", "\n")
-}
-
-/// A YAML scalar as insta's emitter writes it: plain when YAML reads it back unchanged,
-/// else double-quoted with escapes.
-fn yaml_string(text: &str) -> String {
-    let needs_quotes = text.is_empty()
-        || text.starts_with(' ')
-        || text.ends_with(' ')
-        || text.starts_with(['&', '*', '?', '|', '-', '<', '>', '=', '!', '%', '@'])
-        || text.contains(|c: char| {
-            matches!(
-                c,
-                ':' | '{' | '}' | '[' | ']' | ',' | '#' | '`' | '"' | '\'' | '\\'
-            ) || c.is_control()
-        })
-        || [
-            "yes", "Yes", "YES", "no", "No", "NO", "True", "TRUE", "true", "False", "FALSE",
-            "false", "on", "On", "ON", "off", "Off", "OFF", "null", "Null", "NULL", "~",
-        ]
-        .contains(&text)
-        || text.parse::<f64>().is_ok();
-    if !needs_quotes {
-        return text.to_owned();
-    }
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
+    /// Removes `pending`, a `.snap.new` an earlier run left, now that the snapshot holds the
+    /// answer's shape again: left there, it would offer `cargo insta review` a change that no
+    /// longer exists. CI writes nothing, so it removes nothing either. Says so in `detail`.
+    fn remove_stale(&self, pending: &Path, shown: &str, detail: &mut String) {
+        if self.ci {
+            return;
         }
+        let note = match std::fs::remove_file(pending) {
+            Ok(()) => format!("removed the stale {shown}.new"),
+            Err(error) if error.kind() == ErrorKind::NotFound => return,
+            Err(error) => format!("could not remove the stale {shown}.new: {error}"),
+        };
+        if !detail.is_empty() {
+            detail.push_str("; ");
+        }
+        detail.push_str(&note);
     }
-    out.push('"');
-    out
 }
 
 /// A line diff of two snapshot texts: `-` for a recorded line, `+` for an answered one, two
@@ -252,22 +239,6 @@ fn line_diff(old: &str, new: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn descriptions_are_quoted_as_insta_quotes_them() {
-        assert_eq!(yaml_string("GET /users/v1/lines"), "GET /users/v1/lines");
-        assert_eq!(
-            yaml_string("GET /users/v1/users?accountKey={account_key}"),
-            "\"GET /users/v1/users?accountKey={account_key}\""
-        );
-    }
-
-    #[test]
-    fn contents_follow_the_header() {
-        let file = "---\nsource: a\ndescription: b\n---\nstatus: 200\nshape: {}\n";
-        assert_eq!(contents_of(file), "status: 200\nshape: {}\n");
-        assert_eq!(normalize("a\r\nb\n\n"), "a\nb");
-    }
 
     #[test]
     fn diff_marks_removed_and_added_lines() {

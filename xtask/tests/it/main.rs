@@ -25,12 +25,20 @@ mod structure;
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 
-/// The `.snap.new` files smoke writes, listed and accepted by the real `cargo-insta`.
-mod insta_review;
+/// Every snapshot file smoke writes (committed, recorded, `.snap.new`) read with insta's own
+/// parser, accepted as `cargo insta accept` does; stale `.snap.new` files, `.snap` files that are
+/// not UTF-8, and the closing advice in and out of CI.
+mod snapshot_files;
 
-/// Using the token elsewhere: `token --header` and `--github-env`, `exec` (environment, stdin,
-/// exit codes, forwarded signals), `api --paginate` with a request count, `completions`.
+/// Using the token elsewhere: `token --header` and `--github-env`, `api --paginate` with a
+/// request count, `completions`.
 mod daily;
+
+/// `exec` becomes its command: the token and API URL in its environment, the token written and
+/// the lock free before it starts, its pid, exit code and signals its own (a `kill -INT` on a
+/// terminal included), its signal mask and dispositions a shell's, 127 and 126 when it cannot
+/// start.
+mod exec;
 
 /// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo, the
 /// values written and proven by one exchange, Ctrl-C.

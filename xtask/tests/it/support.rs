@@ -92,7 +92,6 @@ pub fn xtask_from(program: &Path, args: &[&str]) -> Xtask {
             || key == "CI"
             || key.starts_with("GITHUB_")
             || key == "NO_COLOR"
-            || (key.starts_with("INSTA_") && key != "INSTA_WORKSPACE_ROOT")
         {
             command.env_remove(&*key);
         }
@@ -452,7 +451,7 @@ pub fn token_requests(sandbox: &Sandbox) -> usize {
         .count()
 }
 
-/// Where the pinned outside tools live (the interop tests' dotenv readers, cargo-insta): cargo's
+/// Where the pinned outside tools live (the interop tests' dotenv readers): cargo's
 /// scratch directory for integration tests, inside the target directory, so nothing outside it
 /// is touched and `cargo clean` removes them.
 fn interop_dir() -> PathBuf {
