@@ -38,6 +38,7 @@ pub const SCOPES: &[(&str, &[&str])] = &[
     ("/notification-channel/v1/channels", &[]),
     ("/G2W/rest/v2/organizers/", &["collab:"]),
     ("/G2M/rest/upcomingMeetings", &["collab:"]),
+    ("/G2M/rest/meetings/", &["collab:"]),
 ];
 
 /// The scopes [`SCOPES`] accepts on `path` (query and all), any one of which will do; empty
