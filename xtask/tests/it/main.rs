@@ -25,6 +25,11 @@ mod structure;
 /// `smoke` and `api`: the catalog against the sandbox, snapshots, scopes, rejection, rate limits.
 mod smoke;
 
+/// Smoke calls that take values from earlier answers: order, percent-encoding, an empty list
+/// (skip) against a pointer that finds nothing (failure), a call the sandbox does not serve, and
+/// the Admin API's refusals that are and are not a missing role.
+mod chains;
+
 /// The `.snap.new` files smoke writes, listed and accepted by the real `cargo-insta`.
 mod insta_review;
 
