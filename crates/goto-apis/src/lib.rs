@@ -78,6 +78,11 @@ mod tests {
             accepted_scopes("/G2W/rest/v2/organizers/42/webinars"),
             ["collab:"]
         );
+        assert_eq!(accepted_scopes("/G2M/rest/meetings/318664941"), ["collab:"]);
+        assert_eq!(
+            accepted_scopes("/G2W/rest/v2/organizers/42/webinars/7/registrants"),
+            ["collab:"]
+        );
         assert!(accepted_scopes("/notification-channel/v1/channels").is_empty());
         assert!(is_listed("/notification-channel/v1/channels"));
         assert!(!is_listed("/no/such/path"));
