@@ -81,7 +81,7 @@ pub fn run(connect: Connect) -> ExitCode {
 /// clap then refuses an unknown name, lists the calls and suggests the nearest (`user_me` →
 /// `users_me`). They are added here rather than in `flags`, which stays free of `smoke`.
 fn parse_cli() -> Cli {
-    let names = smoke::catalog::CALLS.iter().map(|call| call.name);
+    let names = smoke::catalog::names();
     let command = Cli::command().mut_subcommand("smoke", |smoke| {
         smoke.mut_arg("only", |only| {
             only.value_parser(clap::builder::PossibleValuesParser::new(names))

@@ -1,12 +1,14 @@
 //! `cargo xtask smoke`: read-only calls against GoTo's APIs with the token, run concurrently,
 //! each answer's shape compared with a committed snapshot.
 //!
-//! The parts: `catalog` (the calls as data), `runner` (scheduling; the calls are the session's),
-//! `shape` (values → types), `snapshots` (the comparison), `snapshot_file` (insta's file
-//! format), `outcome` (the per-call [`outcome::CallRecord`] every report reads) and `report` (the
-//! table). The machine-readable reports are pure functions of the same records: `junit`,
-//! `json_report` and `github` (annotations and job summary), with `export` (totals, and what
-//! text may leave the machine).
+//! The parts: `catalog` (the calls as data), `plan` (the catalog's checks, `--only`'s selection,
+//! values by JSON pointer), `runner` (scheduling; the calls are the session's), `verdicts` (what
+//! a call's result means),
+//! `shape` (values → types), `snapshots` (the comparison), `snapshot_file` (insta's file format), `outcome`
+//! (the per-call [`outcome::CallRecord`] every report reads) and `report` (the table). The
+//! machine-readable reports are pure functions of the same records: `junit`, `json_report` and
+//! `github` (annotations and job summary), with `export` (totals, and what text may leave the
+//! machine).
 
 pub(crate) mod catalog;
 mod export;
@@ -15,11 +17,13 @@ mod json_report;
 mod junit;
 mod outcome;
 mod pacer;
+mod plan;
 mod report;
 mod runner;
 mod shape;
 mod snapshot_file;
 mod snapshots;
+mod verdicts;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -32,13 +36,18 @@ use crate::Context;
 use crate::flags;
 use crate::report::UsageError;
 use crate::ui;
-use catalog::{CALLS, Call, USERS_ME};
+use catalog::{CALLS, Call};
 use runner::Runner;
 use snapshots::SnapshotStore;
 
 impl flags::Smoke {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let ui = &ctx.ui;
+        plan::check(CALLS).map_err(|error| {
+            UsageError(format!(
+                "the smoke catalog (xtask/src/smoke/catalog.rs) cannot run: {error}"
+            ))
+        })?;
         if self.list {
             let mut text = String::new();
             for call in CALLS {
@@ -153,14 +162,5 @@ fn select(only: &[String]) -> anyhow::Result<Vec<&'static Call>> {
             .into());
         }
     }
-    let chosen = |call: &Call| only.is_empty() || only.iter().any(|name| name == call.name);
-    // A call that needs a role runs after `users_me` too: only its answer tells a refusal for
-    // the role from a refusal of the token.
-    let needs_users_me = CALLS
-        .iter()
-        .any(|call| chosen(call) && (!call.needs.is_empty() || call.role.is_some()));
-    Ok(CALLS
-        .iter()
-        .filter(|call| chosen(call) || (call.name == USERS_ME && needs_users_me))
-        .collect())
+    Ok(plan::select(CALLS, only))
 }

@@ -38,6 +38,7 @@ pub const SCOPES: &[(&str, &[&str])] = &[
     ("/notification-channel/v1/channels", &[]),
     ("/G2W/rest/v2/organizers/", &["collab:"]),
     ("/G2M/rest/upcomingMeetings", &["collab:"]),
+    ("/G2M/rest/meetings/", &["collab:"]),
 ];
 
 /// The scopes [`SCOPES`] accepts on `path` (query and all), any one of which will do; empty
@@ -75,6 +76,11 @@ mod tests {
         );
         assert_eq!(
             accepted_scopes("/G2W/rest/v2/organizers/42/webinars"),
+            ["collab:"]
+        );
+        assert_eq!(accepted_scopes("/G2M/rest/meetings/318664941"), ["collab:"]);
+        assert_eq!(
+            accepted_scopes("/G2W/rest/v2/organizers/42/webinars/7/registrants"),
             ["collab:"]
         );
         assert!(accepted_scopes("/notification-channel/v1/channels").is_empty());

@@ -77,13 +77,18 @@ pub(crate) fn oauth_error(status: u16, error: &str, description: &str) -> Answer
     )
 }
 
-/// The edge's answer to a path no API serves.
+/// The error code of the sandbox's answer to a path it does not serve: its own, not GoTo's
+/// `NOT_FOUND`, so a client can tell "the sandbox lacks this route" from a 404 that GoTo or a
+/// proxy on the way sends (`cargo xtask smoke` skips such a call against the sandbox).
+pub const NOT_SERVED: &str = "SANDBOX_NOT_SERVED";
+
+/// The sandbox's answer to a path it does not serve: 404 with [`NOT_SERVED`].
 pub(crate) fn not_found(method: &str, path: &str) -> Answer {
     Answer::json(
         404,
         &json!({
-            "errorCode": "NOT_FOUND",
-            "message": format!("No API serves {method} {path}"),
+            "errorCode": NOT_SERVED,
+            "message": format!("The GoTo sandbox does not serve {method} {path}."),
         }),
     )
 }

@@ -18,9 +18,9 @@ use crate::recording::RecordedRequest;
 use goto_apis::accepted_scopes;
 
 use crate::routes::{Family, Route};
-use crate::seed;
 use crate::state::State;
 use crate::timestamps::parse_rfc3339;
+use crate::{details, seed};
 
 /// The widest window report summaries accept, as GoTo Connect enforces it.
 const MAX_REPORT_WINDOW_SECONDS: i64 = 31 * 86_400;
@@ -59,9 +59,14 @@ pub(crate) fn answer(
             Err(bad) => bad_request(state, vec![violation(bad.constraint, bad.field)]),
         },
         Route::Webinars { organizer_key } => webinars(state, request, user, organizer_key),
+        Route::Registrants {
+            organizer_key,
+            webinar_key,
+        } => details::registrants(organisation, user, organizer_key, webinar_key),
         Route::UpcomingMeetings => {
             Answer::json(200, &Value::from(organisation.upcoming_meetings_of(user)))
         }
+        Route::Meeting { meeting_id } => details::meeting(organisation, user, meeting_id),
         Route::Token | Route::DecommissionedToken => {
             unreachable!("the token routes are answered by oauth")
         }

@@ -18,7 +18,11 @@ pub(crate) fn respond(
     now: SystemTime,
     clock: Instant,
 ) -> Answer {
-    let Some(route) = Route::recognise(&request.path) else {
+    let unserved = state
+        .unserved_prefixes
+        .iter()
+        .any(|prefix| request.path.starts_with(prefix.as_str()));
+    let Some(route) = Route::recognise(&request.path).filter(|_| !unserved) else {
         return answer::not_found(&request.method, &request.path);
     };
     if let Some(method) = route.method()

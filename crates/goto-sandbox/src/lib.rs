@@ -24,6 +24,7 @@
 mod answer;
 mod api;
 mod credentials;
+mod details;
 mod dispatch;
 mod drift;
 mod entropy;
@@ -40,6 +41,7 @@ mod server;
 mod state;
 mod timestamps;
 
+pub use answer::NOT_SERVED;
 pub use credentials::{Client, Pat};
 pub use faults::{Fault, FaultKind};
 pub use organisation::UserId;

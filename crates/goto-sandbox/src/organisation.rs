@@ -79,6 +79,17 @@ impl Organisation {
         Organisation { anchor }
     }
 
+    /// When `webinar`'s one session starts (Unix seconds): 16:00 UTC on its day.
+    pub(crate) fn webinar_starts(&self, webinar: &seed::SeedWebinar) -> i64 {
+        let start_of_day = self.anchor - self.anchor.rem_euclid(86_400);
+        start_of_day + webinar.days_from_start * 86_400 + 16 * 3600
+    }
+
+    /// When `meeting` starts (Unix seconds): on the hour, its hours after the sandbox started.
+    pub(crate) fn meeting_starts(&self, meeting: &seed::SeedMeeting) -> i64 {
+        self.anchor - self.anchor.rem_euclid(3600) + meeting.hours_from_start * 3600
+    }
+
     /// `GET /identity/v1/Users/me`: the SCIM user.
     pub(crate) fn scim_user(&self, user: UserId) -> Value {
         let record = user.record();
@@ -307,11 +318,10 @@ impl Organisation {
         if organizer != UserId::Admin {
             return Vec::new();
         }
-        let start_of_day = self.anchor - self.anchor.rem_euclid(86_400);
         WEBINARS
             .iter()
             .map(|webinar| {
-                let starts = start_of_day + webinar.days_from_start * 86_400 + 16 * 3600;
+                let starts = self.webinar_starts(webinar);
                 (starts, starts + webinar.minutes * 60, webinar)
             })
             .filter(|(starts, ends, _)| *starts <= to && *ends >= from)
@@ -347,8 +357,7 @@ impl Organisation {
             .iter()
             .filter(|meeting| meeting.organizer == organizer)
             .map(|meeting| {
-                let starts =
-                    self.anchor - self.anchor.rem_euclid(3600) + meeting.hours_from_start * 3600;
+                let starts = self.meeting_starts(meeting);
                 json!({
                     "meetingId": meeting.meeting_id,
                     "organizerKey": record.key,

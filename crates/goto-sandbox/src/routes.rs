@@ -19,8 +19,17 @@ pub(crate) enum Route {
     Extensions,
     ReportSummaries,
     Channels,
-    Webinars { organizer_key: String },
+    Webinars {
+        organizer_key: String,
+    },
+    Registrants {
+        organizer_key: String,
+        webinar_key: String,
+    },
     UpcomingMeetings,
+    Meeting {
+        meeting_id: String,
+    },
 }
 
 /// Which error bodies a route speaks: GoTo Connect's envelope, or GoToWebinar/GoToMeeting's.
@@ -47,19 +56,34 @@ impl Route {
             "/call-events-report/v1/report-summaries" => Route::ReportSummaries,
             "/notification-channel/v1/channels" => Route::Channels,
             "/G2M/rest/upcomingMeetings" => Route::UpcomingMeetings,
-            _ => {
-                let organizer_key = path
-                    .strip_prefix("/G2W/rest/v2/organizers/")?
-                    .strip_suffix("/webinars")?;
-                if organizer_key.is_empty() || organizer_key.contains('/') {
-                    return None;
-                }
-                Route::Webinars {
-                    organizer_key: organizer_key.to_owned(),
-                }
-            }
+            _ => return Route::recognise_keyed(path),
         };
         Some(route)
+    }
+
+    /// The routes with keys in their paths, each key one non-empty segment.
+    fn recognise_keyed(path: &str) -> Option<Route> {
+        if let Some(meeting_id) = path.strip_prefix("/G2M/rest/meetings/") {
+            return is_segment(meeting_id).then(|| Route::Meeting {
+                meeting_id: meeting_id.to_owned(),
+            });
+        }
+        let rest = path.strip_prefix("/G2W/rest/v2/organizers/")?;
+        let segments: Vec<&str> = rest.split('/').collect();
+        match segments[..] {
+            [organizer_key, "webinars"] if is_segment(organizer_key) => Some(Route::Webinars {
+                organizer_key: organizer_key.to_owned(),
+            }),
+            [organizer_key, "webinars", webinar_key, "registrants"]
+                if is_segment(organizer_key) && is_segment(webinar_key) =>
+            {
+                Some(Route::Registrants {
+                    organizer_key: organizer_key.to_owned(),
+                    webinar_key: webinar_key.to_owned(),
+                })
+            }
+            _ => None,
+        }
     }
 
     /// The one method the route serves; `None` when any method gets the same answer.
@@ -73,10 +97,17 @@ impl Route {
 
     pub(crate) fn family(&self) -> Family {
         match self {
-            Route::Webinars { .. } | Route::UpcomingMeetings => Family::Collab,
+            Route::Webinars { .. }
+            | Route::Registrants { .. }
+            | Route::UpcomingMeetings
+            | Route::Meeting { .. } => Family::Collab,
             _ => Family::Connect,
         }
     }
+}
+
+fn is_segment(text: &str) -> bool {
+    !text.is_empty() && !text.contains('/')
 }
 
 #[cfg(test)]
@@ -86,10 +117,10 @@ mod tests {
     #[test]
     fn every_scoped_prefix_is_a_route() {
         for (prefix, _) in SCOPES {
-            let path = if prefix.ends_with('/') {
-                format!("{prefix}123/webinars")
-            } else {
-                (*prefix).to_owned()
+            let path = match *prefix {
+                "/G2W/rest/v2/organizers/" => format!("{prefix}123/webinars"),
+                "/G2M/rest/meetings/" => format!("{prefix}123"),
+                _ => (*prefix).to_owned(),
             };
             assert!(Route::recognise(&path).is_some(), "{path}");
         }
@@ -133,6 +164,25 @@ mod tests {
             Route::recognise("/G2W/rest/v2/organizers/4/2/webinars"),
             None
         );
+        assert_eq!(
+            Route::recognise("/G2W/rest/v2/organizers/42/webinars/7/registrants"),
+            Some(Route::Registrants {
+                organizer_key: "42".to_owned(),
+                webinar_key: "7".to_owned()
+            })
+        );
+        assert_eq!(
+            Route::recognise("/G2W/rest/v2/organizers/42/webinars//registrants"),
+            None
+        );
+        assert_eq!(
+            Route::recognise("/G2M/rest/meetings/318664941"),
+            Some(Route::Meeting {
+                meeting_id: "318664941".to_owned()
+            })
+        );
+        assert_eq!(Route::recognise("/G2M/rest/meetings/"), None);
+        assert_eq!(Route::recognise("/G2M/rest/meetings/1/start"), None);
     }
 
     #[test]

@@ -236,6 +236,17 @@ impl Sandbox {
             .push((path_prefix.to_owned(), scope.to_owned()));
     }
 
+    /// Makes every path under `path_prefix` answer as a path the sandbox does not serve: 404
+    /// with the error code [`NOT_SERVED`](crate::NOT_SERVED). It stands in for a sandbox that
+    /// lacks a route GoTo has, so a client's handling of that answer can be tested on a route
+    /// whose real answer is known.
+    pub fn stop_serving(&self, path_prefix: &str) {
+        let mut state = lock(&self.state);
+        if !state.unserved_prefixes.iter().any(|p| p == path_prefix) {
+            state.unserved_prefixes.push(path_prefix.to_owned());
+        }
+    }
+
     /// Every request received so far, in arrival order, including ones a fault answered.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.state).log.clone()

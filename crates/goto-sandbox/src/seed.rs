@@ -443,6 +443,13 @@ pub(crate) const CHANNELS: [SeedChannel; 3] = [
     },
 ];
 
+/// The key of the administrator's first webinar (the earliest, 10 days before start), which has
+/// [`FIRST_WEBINAR_REGISTRANT_COUNT`] registrants.
+pub const FIRST_WEBINAR_KEY: &str = "5225789215101677050";
+
+/// The id of the administrator's first upcoming meeting, as `upcomingMeetings` lists it first.
+pub const FIRST_MEETING_ID: &str = "318664941";
+
 /// A webinar the administrator organises, `days_from_start` days after the sandbox started
 /// (negative: before), at 16:00 UTC on that day.
 pub(crate) struct SeedWebinar {
@@ -455,7 +462,7 @@ pub(crate) struct SeedWebinar {
 
 pub(crate) const WEBINARS: [SeedWebinar; 4] = [
     SeedWebinar {
-        key: "5225789215101677050",
+        key: FIRST_WEBINAR_KEY,
         webinar_id: "512-384-227",
         subject: "Onboarding for new admins",
         days_from_start: -10,
@@ -484,6 +491,9 @@ pub(crate) const WEBINARS: [SeedWebinar; 4] = [
     },
 ];
 
+/// How many people may join a seeded meeting (`maxParticipants`; our choice, GoTo's plans differ).
+pub const MEETING_MAX_PARTICIPANTS: u32 = 250;
+
 /// An upcoming GoToMeeting, `hours_from_start` hours after the sandbox started.
 pub(crate) struct SeedMeeting {
     pub(crate) organizer: UserId,
@@ -499,7 +509,7 @@ pub(crate) struct SeedMeeting {
 pub(crate) const MEETINGS: [SeedMeeting; 2] = [
     SeedMeeting {
         organizer: UserId::Admin,
-        meeting_id: "318664941",
+        meeting_id: FIRST_MEETING_ID,
         subject: "Weekly IT sync",
         meeting_type: "recurring",
         hours_from_start: 20,
@@ -512,5 +522,71 @@ pub(crate) const MEETINGS: [SeedMeeting; 2] = [
         meeting_type: "scheduled",
         hours_from_start: 75,
         minutes: 60,
+    },
+];
+
+/// How many people registered for the first seeded webinar (the one smoke's `webinars` call
+/// finds first); the last seeded webinar has none.
+pub const FIRST_WEBINAR_REGISTRANT_COUNT: usize = 3;
+
+/// A person registered for the seeded webinar `webinar` (an index into [`WEBINARS`]),
+/// `days_before` days before its session.
+pub(crate) struct SeedRegistrant {
+    pub(crate) webinar: usize,
+    /// GoToWebinar's registrant key: an integer (`int64`) in GoTo's description.
+    pub(crate) key: u64,
+    pub(crate) given_name: &'static str,
+    pub(crate) family_name: &'static str,
+    pub(crate) email: &'static str,
+    /// `APPROVED`, `WAITING` or `DENIED`, the description's three states.
+    pub(crate) status: &'static str,
+    pub(crate) days_before: i64,
+}
+
+pub(crate) const REGISTRANTS: [SeedRegistrant; 5] = [
+    SeedRegistrant {
+        webinar: 0,
+        key: 7_188_400_317_224_561_934,
+        given_name: "Priya",
+        family_name: "Patel",
+        email: "priya.patel@example.test",
+        status: "APPROVED",
+        days_before: 6,
+    },
+    SeedRegistrant {
+        webinar: 0,
+        key: 5_903_117_846_002_315_767,
+        given_name: "Jonas",
+        family_name: "Berg",
+        email: "jonas.berg@example.test",
+        status: "APPROVED",
+        days_before: 3,
+    },
+    SeedRegistrant {
+        webinar: 0,
+        key: 8_450_662_190_573_318_205,
+        given_name: "Ana",
+        family_name: "Souza",
+        email: "ana.souza@example.test",
+        status: "WAITING",
+        days_before: 1,
+    },
+    SeedRegistrant {
+        webinar: 1,
+        key: 6_612_094_538_871_240_019,
+        given_name: "Miles",
+        family_name: "Member",
+        email: MEMBER_EMAIL,
+        status: "APPROVED",
+        days_before: 2,
+    },
+    SeedRegistrant {
+        webinar: 2,
+        key: 4_027_851_366_194_770_452,
+        given_name: "Kofi",
+        family_name: "Mensah",
+        email: "kofi.mensah@example.test",
+        status: "DENIED",
+        days_before: 4,
     },
 ];

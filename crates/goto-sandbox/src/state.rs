@@ -39,6 +39,8 @@ pub(crate) struct State {
     /// Path prefixes answered 403 insufficient-scope whatever the token holds, with the scope the
     /// refusal names (see `Sandbox::refuse_scope`).
     pub(crate) refused_scopes: Vec<(String, String)>,
+    /// Path prefixes answered as paths the sandbox does not serve (see `Sandbox::stop_serving`).
+    pub(crate) unserved_prefixes: Vec<String>,
     pub(crate) log: Vec<RecordedRequest>,
     pub(crate) entropy: Entropy,
 }
@@ -58,6 +60,7 @@ impl State {
             faults: FaultQueue::default(),
             drifting_prefixes: Vec::new(),
             refused_scopes: Vec::new(),
+            unserved_prefixes: Vec::new(),
             log: Vec::new(),
             entropy: Entropy::new(),
         }

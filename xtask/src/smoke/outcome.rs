@@ -39,7 +39,8 @@ pub enum Verdict {
         /// Whether the snapshot was written.
         recorded: bool,
     },
-    /// The call did not run (a missing scope, or a value it needs from `users_me`).
+    /// The call did not run, or its answer says it cannot run here: a missing scope or role,
+    /// nothing to take from an earlier answer, a path the sandbox does not serve.
     Skipped,
     /// No usable answer: a transport failure, a refused call, a body that is not JSON.
     Failed,

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use super::catalog::{self, USERS_ME};
+use super::catalog;
 use super::outcome::{CallRecord, Verdict};
 use crate::ui::{Style, Ui};
 
@@ -49,23 +49,31 @@ pub fn print(ui: &Ui, records: &[CallRecord], wall: Duration, dir: &str) {
     ));
 }
 
-/// The longest chain of calls that had to run one after another: `users_me` then the slowest
-/// call that waited for it (for its keys, or to know the token is good), or the slowest
-/// independent call. No scheduler can finish the
-/// run sooner, so the wall time is judged against it.
+/// The longest chain of calls that had to run one after another: each call after the calls it
+/// waited for (for their values, or `users_me` for a call with a role), the slowest chain
+/// counted. No scheduler can finish the run sooner, so the wall time is judged against it.
 pub fn critical_path(records: &[CallRecord]) -> Duration {
-    let users_me = records
-        .iter()
-        .find(|record| record.name == USERS_ME)
-        .map_or(Duration::ZERO, |record| record.elapsed);
-    records
-        .iter()
-        .map(|record| {
-            let waits = catalog::find(record.name)
-                .is_some_and(|call| !call.needs.is_empty() || call.role.is_some());
-            let waited = if waits { users_me } else { Duration::ZERO };
-            waited + record.elapsed
-        })
+    let mut finished: Vec<Option<Duration>> = vec![None; records.len()];
+    (0..records.len())
+        .map(|index| finish(records, index, &mut finished))
         .max()
         .unwrap_or_default()
+}
+
+/// When the call at `index` finished, counted from the start: its own time after the latest of
+/// its sources'. A checked catalog has no cycle, so the recursion ends.
+fn finish(records: &[CallRecord], index: usize, finished: &mut [Option<Duration>]) -> Duration {
+    if let Some(done) = finished[index] {
+        return done;
+    }
+    let sources = catalog::find(records[index].name).map_or_else(Vec::new, |call| call.sources());
+    let waited = sources
+        .iter()
+        .filter_map(|name| records.iter().position(|record| record.name == *name))
+        .map(|source| finish(records, source, finished))
+        .max()
+        .unwrap_or_default();
+    let done = waited + records[index].elapsed;
+    finished[index] = Some(done);
+    done
 }

@@ -1,14 +1,19 @@
-//! Scheduling only: every selected call on its own thread, calls that need `users_me`'s keys
-//! waiting for them, paced per host and per API by `pacer`. The calls themselves (retries, a renewed token,
-//! typed failures) are the session's.
+//! Scheduling only: every selected call on its own thread, each starting as soon as the calls it
+//! takes values from have answered (so the critical path is the floor), paced per host and per
+//! API by `pacer`. The calls themselves (retries, a renewed token, typed failures) are the
+//! session's; the judging of each answer is `verdicts`'.
 
-use std::sync::{Condvar, Mutex, PoisonError};
+use std::collections::HashMap;
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
-use goto_auth::blocks::{CallError, Renewal, Scopes, Session, format_instant, percent_encode};
+use goto_auth::blocks::{Renewal, Scopes, Session, format_instant, percent_encode};
 
-use super::catalog::{Call, Need, Role, USERS_ME};
+use super::catalog::{Call, USERS_ME};
 use super::pacer::{Pacer, relock};
+use super::plan::{self, Found};
+use super::verdicts;
+pub use super::verdicts::Reply;
 
 /// How one call went, before its answer is judged against a snapshot.
 #[derive(Debug)]
@@ -21,53 +26,20 @@ pub struct Ran {
     pub reply: Reply,
 }
 
-/// What came back from one call.
-#[derive(Debug)]
-pub enum Reply {
-    /// A 2xx JSON answer, the only kind compared with a snapshot.
-    Answered {
-        /// The status.
-        status: u16,
-        /// The body.
-        body: serde_json::Value,
-    },
-    /// The call did not run, for this reason.
-    Skipped(String),
-    /// GoTo declined the call for a reason about the account, not the API: the token lacks
-    /// the scope (GoTo's own 403 `AUTHZ_INSUFFICIENT_SCOPE`), or the user lacks the role the
-    /// call needs. Judged as skipped, with GoTo's status.
-    Declined {
-        /// The status GoTo answered with.
-        status: u16,
-        /// Why, in words.
-        reason: String,
-    },
-    /// No usable answer.
-    Failed {
-        /// The status, when an answer came.
-        status: Option<u16>,
-        /// What went wrong.
-        detail: String,
-    },
-}
-
-/// The values later calls take from `users_me`.
-#[derive(Debug, Clone, Default)]
-struct Keys {
-    account_key: Option<String>,
-    organizer_key: Option<String>,
-    /// Why they are missing, when `users_me` did not give them.
-    missing_because: Option<String>,
-    /// `users_me` was answered: the session's token is good, so a call that needs a role and
-    /// is refused was refused for the role.
-    token_answered: bool,
+/// What a finished call leaves for the calls that take values from it.
+#[derive(Debug, Clone)]
+enum Left {
+    Answered(Arc<serde_json::Value>),
+    /// No answer to take from, and why, as "was skipped: …" or "failed".
+    Nothing(String),
 }
 
 /// Runs calls concurrently through one session.
 pub struct Runner<'s> {
     session: &'s Session,
     scopes: Scopes,
-    keys: (Mutex<Option<Keys>>, Condvar),
+    /// Each finished call's answer, by name, and a signal for the calls waiting on them.
+    board: (Mutex<HashMap<&'static str, Left>>, Condvar),
     pacer: Pacer,
     /// The date windows the report and webinar calls ask for, fixed once per run.
     windows: [(&'static str, String); 4],
@@ -78,25 +50,31 @@ impl<'s> Runner<'s> {
     pub fn new(session: &'s Session, scopes: Scopes) -> Self {
         let now = SystemTime::now();
         let day = Duration::from_secs(24 * 3600);
+        let [start, end, from, to] = plan::WINDOWS;
         Runner {
             session,
             scopes,
-            keys: (Mutex::new(None), Condvar::new()),
+            board: (Mutex::new(HashMap::new()), Condvar::new()),
             pacer: Pacer::default(),
             windows: [
-                ("{start}", format_instant(now - 7 * day)),
-                ("{end}", format_instant(now)),
-                ("{from}", format_instant(now - 14 * day)),
-                ("{to}", format_instant(now + 14 * day)),
+                (start, format_instant(now - 7 * day)),
+                (end, format_instant(now)),
+                (from, format_instant(now - 14 * day)),
+                (to, format_instant(now + 14 * day)),
             ],
         }
     }
 
-    /// Runs `calls`, each on its own thread, and returns how each went, in the same order. A
-    /// panic in a call is a bug: it is not caught, so its message shows and the run stops.
+    /// Runs `calls` (a checked catalog's selection: every call they take values from is among
+    /// them), each on its own thread, and returns how each went, in the same order. A panic in
+    /// a call is a bug: it is not caught, so its message shows and the run stops.
     pub fn run(&self, calls: &[&'static Call]) -> Vec<Ran> {
-        if !calls.iter().any(|call| call.name == USERS_ME) {
-            self.publish_keys(Keys::default());
+        for call in calls {
+            for source in call.sources() {
+                if !calls.iter().any(|c| c.name == source) {
+                    self.publish(source, Left::Nothing("was not selected".into()));
+                }
+            }
         }
         std::thread::scope(|scope| {
             let handles: Vec<_> = calls
@@ -115,10 +93,20 @@ impl<'s> Runner<'s> {
     }
 
     fn run_one(&self, call: &'static Call) -> Ran {
+        // Whatever happens here, the calls waiting on this one must hear of it.
+        let mut guard = Publish {
+            runner: self,
+            name: call.name,
+            left: Left::Nothing("failed".into()),
+        };
         let (elapsed, reply) = self.attempt(call);
-        if call.name == USERS_ME {
-            self.publish_keys(keys_from(&reply));
-        }
+        guard.left = match &reply {
+            Reply::Answered { body, .. } => Left::Answered(Arc::new(body.clone())),
+            Reply::Skipped(reason) | Reply::Declined { reason, .. } => {
+                Left::Nothing(format!("was skipped: {reason}"))
+            }
+            Reply::Failed { .. } => Left::Nothing("failed".into()),
+        };
         Ran {
             call,
             elapsed,
@@ -132,13 +120,15 @@ impl<'s> Runner<'s> {
             let reason = format!("the token lacks the scope {}", scopes.join(" or "));
             return (Duration::ZERO, Reply::Skipped(reason));
         }
-        let path = match self.fill_path(call) {
+        let sources = self.wait_for(&call.sources());
+        let path = match self.fill_path(call, &sources) {
             Ok(path) => path,
-            Err(reason) => return (Duration::ZERO, Reply::Skipped(reason)),
+            Err(reply) => return (Duration::ZERO, reply),
         };
         // A call that needs a role goes after `users_me`. When that was answered, the token is
         // good: a refusal is about the role, and renewing the token would change nothing.
-        let renewal = if call.role.is_some() && self.wait_for_keys().token_answered {
+        let token_answered = matches!(sources.get(USERS_ME), Some(Left::Answered(_)));
+        let renewal = if call.role.is_some() && token_answered {
             Renewal::Never
         } else {
             Renewal::Allowed
@@ -146,54 +136,49 @@ impl<'s> Runner<'s> {
         let (result, elapsed) = self
             .session
             .call_paced("GET", &path, None, &self.pacer, renewal);
-        let reply = match result {
-            Ok(answer) => match answer.json {
-                Some(body) => Reply::Answered {
-                    status: answer.status,
-                    body,
-                },
-                None => Reply::Failed {
-                    status: Some(answer.status),
-                    detail: "the answer has no body".into(),
-                },
-            },
-            Err(error @ CallError::InsufficientScope { status, .. }) => Reply::Declined {
-                status,
-                reason: error.detail(),
-            },
-            Err(CallError::Refused { status, .. })
-                if renewal == Renewal::Never && matches!(status, 401 | 403) =>
-            {
-                Reply::Declined {
-                    status,
-                    reason: role_reason(call.role),
-                }
-            }
-            Err(error) => Reply::Failed {
-                status: error.status(),
-                detail: error.detail(),
-            },
-        };
-        (elapsed, reply)
+        (elapsed, verdicts::reply(call, result, renewal))
     }
 
-    fn fill_path(&self, call: &Call) -> Result<String, String> {
+    /// The call's path with every value filled in, percent-encoded; or why it cannot be sent.
+    fn fill_path(&self, call: &Call, sources: &HashMap<&str, Left>) -> Result<String, Reply> {
         let mut path = call.path.to_owned();
-        if !call.needs.is_empty() {
-            let keys = self.wait_for_keys();
-            for need in call.needs {
-                let (placeholder, value) = match need {
-                    Need::AccountKey => ("{account_key}", &keys.account_key),
-                    Need::OrganizerKey => ("{organizer_key}", &keys.organizer_key),
-                };
-                let Some(value) = value else {
-                    return Err(keys
-                        .missing_because
-                        .clone()
-                        .unwrap_or_else(|| format!("{USERS_ME} gave no {placeholder}")));
-                };
-                path = path.replace(placeholder, &percent_encode(value));
-            }
+        for take in call.takes {
+            let (from, placeholder) = (take.from, take.placeholder);
+            let answer = match sources.get(from) {
+                Some(Left::Answered(answer)) => answer,
+                Some(Left::Nothing(why)) => {
+                    return Err(Reply::Skipped(format!("needs {from}, which {why}")));
+                }
+                None => unreachable!("the runner waited for every source"),
+            };
+            let value = match plan::find_value(answer, take.pointer) {
+                Found::Text(value) => value,
+                Found::EmptyList { at } if at.is_empty() => {
+                    return Err(Reply::Skipped(format!(
+                        "{from} gave no {placeholder}: its answer is an empty list"
+                    )));
+                }
+                Found::EmptyList { at } => {
+                    return Err(Reply::Skipped(format!(
+                        "{from} gave no {placeholder}: {at} is empty"
+                    )));
+                }
+                found @ (Found::Nothing | Found::NotText) => {
+                    let what = match found {
+                        Found::Nothing => "nothing",
+                        _ => "no string or number",
+                    };
+                    return Err(Reply::Failed {
+                        status: None,
+                        detail: format!(
+                            "{from}'s answer has {what} at {} for {placeholder}: check the \
+                             pointer, or the answer changed",
+                            take.pointer
+                        ),
+                    });
+                }
+            };
+            path = path.replace(placeholder, &percent_encode(&value));
         }
         for (placeholder, value) in &self.windows {
             path = path.replace(placeholder, &percent_encode(value));
@@ -201,52 +186,41 @@ impl<'s> Runner<'s> {
         Ok(path)
     }
 
-    fn publish_keys(&self, keys: Keys) {
-        let (lock, ready) = &self.keys;
-        *relock(lock) = Some(keys);
-        ready.notify_all();
+    fn publish(&self, name: &'static str, left: Left) {
+        let (lock, changed) = &self.board;
+        relock(lock).insert(name, left);
+        changed.notify_all();
     }
 
-    fn wait_for_keys(&self) -> Keys {
-        let (lock, ready) = &self.keys;
-        let guard = ready
-            .wait_while(relock(lock), |keys| keys.is_none())
+    /// Waits until every call in `names` has finished, and returns what each left.
+    fn wait_for(&self, names: &[&'static str]) -> HashMap<&'static str, Left> {
+        if names.is_empty() {
+            return HashMap::new();
+        }
+        let (lock, changed) = &self.board;
+        let board = changed
+            .wait_while(relock(lock), |board| {
+                !names.iter().all(|name| board.contains_key(name))
+            })
             .unwrap_or_else(PoisonError::into_inner);
-        guard.clone().unwrap_or_default()
+        names
+            .iter()
+            .map(|name| (*name, board[name].clone()))
+            .collect()
     }
 }
 
-/// Why a call that needs `role` is skipped when GoTo refuses it.
-fn role_reason(role: Option<Role>) -> String {
-    match role {
-        Some(Role::AccountAdmin) | None => "needs an account administrator".into(),
-    }
+/// Publishes a call's result when the call's thread is done with it, even by a panic, so that no
+/// call waits for ever on one that will never answer.
+struct Publish<'r, 's> {
+    runner: &'r Runner<'s>,
+    name: &'static str,
+    left: Left,
 }
 
-fn keys_from(reply: &Reply) -> Keys {
-    let Reply::Answered { body, .. } = reply else {
-        let because = match reply {
-            Reply::Skipped(reason) | Reply::Declined { reason, .. } => {
-                format!("needs {USERS_ME}, which was skipped: {reason}")
-            }
-            _ => format!("needs {USERS_ME}, which failed"),
-        };
-        return Keys {
-            missing_because: Some(because),
-            ..Keys::default()
-        };
-    };
-    let text = |value: Option<&serde_json::Value>| {
-        value.and_then(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .or_else(|| v.as_u64().map(|n| n.to_string()))
-        })
-    };
-    Keys {
-        account_key: text(body.pointer("/urn:scim:schemas:extension:getgo:1.0/accounts/0/value")),
-        organizer_key: text(body.get("id")),
-        missing_because: None,
-        token_answered: true,
+impl Drop for Publish<'_, '_> {
+    fn drop(&mut self) {
+        let left = std::mem::replace(&mut self.left, Left::Nothing(String::new()));
+        self.runner.publish(self.name, left);
     }
 }

@@ -30,6 +30,11 @@ mod smoke;
 /// not UTF-8, and the closing advice in and out of CI.
 mod snapshot_files;
 
+/// Smoke calls that take values from earlier answers: order, percent-encoding, an empty list
+/// (skip) against a pointer that finds nothing (failure), a call the sandbox does not serve, and
+/// the Admin API's refusals that are and are not a missing role.
+mod chains;
+
 /// Using the token elsewhere: `token --header` and `--github-env`, `api --paginate` with a
 /// request count, `completions`.
 mod daily;

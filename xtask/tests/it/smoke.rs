@@ -8,7 +8,7 @@ use goto_sandbox::{Fault, FaultKind};
 
 use crate::support::*;
 
-pub const CALLS: [&str; 10] = [
+pub const CALLS: [&str; 12] = [
     "users_me",
     "admin_me",
     "users_lines",
@@ -18,7 +18,9 @@ pub const CALLS: [&str; 10] = [
     "report_summaries",
     "notification_channels",
     "webinars",
+    "webinar_registrants",
     "upcoming_meetings",
+    "meeting",
 ];
 
 fn smoke(ws: &Workspace, extra: &[&str]) -> Run {
@@ -57,7 +59,7 @@ fn ok_every_call_answers_and_matches_its_committed_snapshot() {
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     let run = smoke(&ws, &[]);
     run.assert_code(0)
-        .assert_stderr_contains("10 ok, 0 changed, 0 new, 0 skipped, 0 failed");
+        .assert_stderr_contains("12 ok, 0 changed, 0 new, 0 skipped, 0 failed");
     for call in CALLS {
         let line = line(&run, call);
         assert!(line.contains(" 200 ") && line.contains(" ok"), "{line}");
@@ -135,7 +137,9 @@ fn ok_calls_without_their_scope_are_skipped_not_failed() {
         ("extensions", "voice-admin.v1.read"),
         ("report_summaries", "cr.v1.read"),
         ("webinars", "collab:"),
+        ("webinar_registrants", "collab:"),
         ("upcoming_meetings", "collab:"),
+        ("meeting", "collab:"),
     ] {
         let line = line(&run, call);
         assert!(line.contains("skipped") && line.contains(scope), "{line}");

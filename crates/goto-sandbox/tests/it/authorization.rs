@@ -317,7 +317,7 @@ fn err_unknown_paths_are_404_and_wrong_methods_405() {
     ] {
         let reply = get(&sandbox, path, Some(&token));
         assert_eq!(reply.status, 404, "{path}");
-        assert_eq!(reply.json()["errorCode"], "NOT_FOUND");
+        assert_eq!(reply.json()["errorCode"], goto_sandbox::NOT_SERVED);
     }
     let reply = Reply::from_response(
         client()

@@ -11,6 +11,11 @@
 //!   `ReportingWebinarsResponse` (`ReportingWebinars`, `Webinar`, `DateTimeRange`, `page`).
 //! - GoToMeeting REST v1 (1.0.0), `GET /G2M/rest/upcomingMeetings` → an array of
 //!   `UpcomingMeeting` (`MeetingType`, `MeetingStatus`).
+//! - GoToWebinar REST v2 (2.0.0),
+//!   `GET /G2W/rest/v2/organizers/{organizerKey}/webinars/{webinarKey}/registrants` → an array
+//!   of `Registrant`.
+//! - GoToMeeting REST v1 (1.0.0), `GET /G2M/rest/meetings/{meetingId}` → an array of
+//!   `MeetingById` (`MeetingType`, `MeetingStatus`).
 //!
 //! Where a description contradicts itself, the statement follows what GoTo most likely sends,
 //! and says why at the field (the crate's README lists the same differences).
@@ -178,6 +183,51 @@ static UPCOMING_MEETING: Object = Object {
 
 static UPCOMING_MEETINGS: Type = Type::Array(&Type::Object(&UPCOMING_MEETING));
 
+// GoToWebinar v2: `Registrant`. Every property it defines is required.
+static REGISTRANT: Object = Object {
+    fields: &[
+        required("lastName", Type::String),
+        required("email", Type::String),
+        required("firstName", Type::String),
+        required("registrantKey", Type::Integer),
+        required("registrationDate", Type::DateTime),
+        required("status", Type::OneOf(&["APPROVED", "DENIED", "WAITING"])),
+        required("joinUrl", Type::String),
+        required("timeZone", Type::String),
+    ],
+    closed: true,
+};
+
+static REGISTRANTS: Type = Type::Array(&Type::Object(&REGISTRANT));
+
+// GoToMeeting v1: `MeetingById`, which the description answers as an array. Every property it
+// requires is here; the one optional property, `coorganizerKeys`, is not sent. `createTime` is
+// declared a date-time but described as "DEPRECATED. Returns an empty string", so it is stated
+// as the string it is said to be. Unlike upcoming meetings, the ids are integers.
+static MEETING_BY_ID: Object = Object {
+    fields: &[
+        required("createTime", Type::String),
+        required("passwordRequired", Type::Boolean),
+        required("status", Type::OneOf(&["ACTIVE", "INACTIVE"])),
+        required("subject", Type::String),
+        required("endTime", Type::DateTime),
+        required("conferenceCallInfo", Type::String),
+        required("startTime", Type::DateTime),
+        required("duration", Type::Integer),
+        required("maxParticipants", Type::Integer),
+        required("meetingId", Type::Integer),
+        required("meetingKey", Type::Integer),
+        required(
+            "meetingType",
+            Type::OneOf(&["immediate", "recurring", "scheduled"]),
+        ),
+        required("uniqueMeetingId", Type::Integer),
+    ],
+    closed: true,
+};
+
+static MEETINGS_BY_ID: Type = Type::Array(&Type::Object(&MEETING_BY_ID));
+
 /// A route a published description covers, and what its answer must be.
 struct Covered {
     /// The path and query asked, relative to the sandbox.
@@ -216,6 +266,24 @@ fn covered() -> Vec<Covered> {
             request: || "/G2M/rest/upcomingMeetings".to_owned(),
             schema_name: "GoToMeeting v1 UpcomingMeeting[]",
             schema: &UPCOMING_MEETINGS,
+            records: "",
+        },
+        Covered {
+            request: || {
+                format!(
+                    "/G2W/rest/v2/organizers/{}/webinars/{}/registrants",
+                    seed::ADMIN_USER_KEY,
+                    seed::FIRST_WEBINAR_KEY
+                )
+            },
+            schema_name: "GoToWebinar v2 Registrant[]",
+            schema: &REGISTRANTS,
+            records: "",
+        },
+        Covered {
+            request: || format!("/G2M/rest/meetings/{}", seed::FIRST_MEETING_ID),
+            schema_name: "GoToMeeting v1 MeetingById[]",
+            schema: &MEETINGS_BY_ID,
             records: "",
         },
     ]
@@ -355,6 +423,18 @@ fn err_a_required_field_taken_out_of_a_live_answer_is_named() {
             "$[0].organizerKey: required but missing",
         ),
         (2, "/1", "locale", "$[1].locale: required but missing"),
+        (
+            3,
+            "/2",
+            "registrantKey",
+            "$[2].registrantKey: required but missing",
+        ),
+        (
+            4,
+            "/0",
+            "createTime",
+            "$[0].createTime: required but missing",
+        ),
     ];
     let routes = covered();
     for (route, pointer, field, expected) in cases {
@@ -367,6 +447,28 @@ fn err_a_required_field_taken_out_of_a_live_answer_is_named() {
         assert!(record.remove(field).is_some(), "{field} was there");
         assert_eq!(violations(&answer, route.schema, "$"), [expected]);
     }
+}
+
+/// A detail record's integer keys stay integers: a string where GoTo's description says
+/// `integer` is named.
+#[test]
+fn err_a_detail_records_key_as_a_string_is_named() {
+    let sandbox = Sandbox::start();
+    sandbox.set_rate_limit(None);
+    let token = token_for(&sandbox, seed::PAT);
+    let routes = covered();
+    let mut registrants = live_answer(&sandbox, &token, &routes[3]);
+    registrants[0]["registrantKey"] = serde_json::json!("7188400317224561934");
+    assert_eq!(
+        violations(&registrants, routes[3].schema, "$"),
+        ["$[0].registrantKey: expected an integer, got \"7188400317224561934\""]
+    );
+    let mut meeting = live_answer(&sandbox, &token, &routes[4]);
+    meeting[0]["meetingId"] = serde_json::json!(seed::FIRST_MEETING_ID);
+    assert_eq!(
+        violations(&meeting, routes[4].schema, "$"),
+        ["$[0].meetingId: expected an integer, got \"318664941\""]
+    );
 }
 
 /// The check can fail on types and on fields of other records too.

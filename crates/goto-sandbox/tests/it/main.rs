@@ -4,6 +4,7 @@ mod api_routes; // each API route's answer shape, paging and parameter rules (re
 mod authorization; // bearer tokens on every route: missing, malformed, unknown, expired, missing scope, admin-only
 mod binary; // the goto-sandbox binary: its five env lines, its flags, serving until killed
 mod conformance; // GoTo's published descriptions (SCIM v1, GoToWebinar v2, GoToMeeting v1), restated here, checked against live answers
+mod detail_routes; // a webinar's registrants and a meeting by id, their refusals, and the sandbox's mark on a path it does not serve
 mod faults; // injected faults (Respond, Delay, SlowBody, Drop, Truncate, Oversized) seen by a client, and latency
 mod guide_curl; // GoTo's guide's own curl commands, run with the real curl, get the documented answers
 mod http; // the wire: keep-alive, loopback base URL, port errors, stopping on drop, sharing across threads
