@@ -79,3 +79,8 @@ mod real_files;
 /// child, `demo` removes its temporary directory, and the xtask dies by that signal; `sandbox
 /// --env-file` writes its lines but never over real credentials; `demo` ignores `--env-file`.
 mod processes;
+
+/// What smoke's reports say when the run goes wrong and what they keep to themselves: reports
+/// written when no token can be had, personal values a server echoes masked in every report, a
+/// JUnit path that is the env file refused.
+mod report_safety;
