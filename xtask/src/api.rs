@@ -33,7 +33,7 @@ impl flags::Api {
             None => None,
         };
         if self.paginate {
-            crate::paginate::check_usage(&method, body.is_some())?;
+            crate::paginate::check_usage(&method, body.is_some(), &path)?;
         }
         if self.data.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
             return Err(UsageError(format!(

@@ -7,141 +7,14 @@
 //! zero-based `number`; the next page is `page=N+1` while `N+1 < T`. Reading a page is a pure
 //! function, so both styles and their edge cases are unit-tested without a server.
 
-use goto_auth::percent_encode;
 use serde_json::Value;
 
 use crate::report::UsageError;
 
-/// The most pages one command follows: far beyond any real list at GoTo's page sizes, and a stop
-/// for a server that keeps pointing onwards.
-const MAX_PAGES: usize = 10_000;
+mod page;
 
-/// Where the records continue, as one page says.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Next {
-    /// GoTo Connect: ask again with `pageMarker=` this marker.
-    Marker(String),
-    /// GoToWebinar: ask again with `page=` this (zero-based) number.
-    Page(u64),
-    /// This was the last page.
-    Done,
-}
-
-/// One page's records and where the next page is.
-#[derive(Debug)]
-pub struct Page {
-    /// The records of this page, in order.
-    pub records: Vec<Value>,
-    /// Where to go next.
-    pub next: Next,
-}
-
-/// Reads one answer as a page of a GoTo list. A bare array is a whole list (GoToMeeting's lists
-/// are not paged). Anything else is not a list, and paging it would be a mistake to report.
-pub fn parse_page(body: Value) -> Result<Page, String> {
-    let mut object = match body {
-        Value::Array(records) => {
-            return Ok(Page {
-                records,
-                next: Next::Done,
-            });
-        }
-        Value::Object(object) => object,
-        other => return Err(format!("the answer is a JSON {}, not a list", kind(&other))),
-    };
-    if let Some(items) = object.remove("items") {
-        let Value::Array(records) = items else {
-            return Err(format!("`items` is a JSON {}, not an array", kind(&items)));
-        };
-        let next = match object.get("nextPageMarker") {
-            Some(Value::String(marker)) if !marker.is_empty() => Next::Marker(marker.clone()),
-            None | Some(Value::Null) => Next::Done,
-            Some(Value::String(_)) => Next::Done,
-            Some(other) => {
-                return Err(format!(
-                    "`nextPageMarker` is a JSON {}, not a string",
-                    kind(other)
-                ));
-            }
-        };
-        return Ok(Page { records, next });
-    }
-    let has_page = object.contains_key("page");
-    if !has_page && !object.contains_key("_embedded") {
-        return Err(
-            "the answer has neither `items` (GoTo Connect's paging) nor `_embedded` and `page` \
-             (GoToWebinar's)"
-                .to_owned(),
-        );
-    }
-    // GoToWebinar leaves `_embedded` out when the list is empty.
-    let records = match object.remove("_embedded") {
-        None => Vec::new(),
-        Some(Value::Object(embedded)) => {
-            let mut arrays = embedded.into_iter().filter_map(|(_, value)| match value {
-                Value::Array(records) => Some(records),
-                _ => None,
-            });
-            match (arrays.next(), arrays.next()) {
-                (Some(records), None) => records,
-                (None, _) => Vec::new(),
-                (Some(_), Some(_)) => {
-                    return Err("`_embedded` holds more than one list".to_owned());
-                }
-            }
-        }
-        Some(other) => {
-            return Err(format!(
-                "`_embedded` is a JSON {}, not an object",
-                kind(&other)
-            ));
-        }
-    };
-    let next = match object.get("page") {
-        None => Next::Done,
-        Some(page) => {
-            let number = page.get("number").and_then(Value::as_u64);
-            let total = page.get("totalPages").and_then(Value::as_u64);
-            match (number, total) {
-                (Some(number), Some(total)) if number + 1 < total => Next::Page(number + 1),
-                (Some(_), Some(_)) => Next::Done,
-                _ => {
-                    return Err("`page` lacks a whole `number` or `totalPages`".to_owned());
-                }
-            }
-        }
-    };
-    Ok(Page { records, next })
-}
-
-/// The path of the page `next` names: `path` with `pageMarker` or `page` set (replacing any value
-/// the path already had), every other query parameter kept as it was.
-pub fn next_path(path: &str, next: &Next) -> Option<String> {
-    let (key, value) = match next {
-        Next::Marker(marker) => ("pageMarker", percent_encode(marker)),
-        Next::Page(number) => ("page", number.to_string()),
-        Next::Done => return None,
-    };
-    let (base, query) = path.split_once('?').unwrap_or((path, ""));
-    let mut pairs: Vec<&str> = query
-        .split('&')
-        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some(key))
-        .collect();
-    let new_pair = format!("{key}={value}");
-    pairs.push(&new_pair);
-    Some(format!("{base}?{}", pairs.join("&")))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub use page::MAX_PAGES;
+use page::{next_path, parse_page};
 
 /// Follows the pages from `path` on, fetching each with `fetch` (which returns the answer's
 /// JSON, or `None` for an empty body), and returns every record in order.
@@ -171,11 +44,36 @@ pub fn collect(
             }
         }
     }
-    anyhow::bail!("{path} has more than {MAX_PAGES} pages; stopping")
+    anyhow::bail!(
+        "stopped after {} pages, the most --paginate follows: {path} still points to a next \
+         page; ask for bigger pages (pageSize, size) or narrow the query",
+        thousands(MAX_PAGES)
+    )
 }
 
-/// `--paginate` reads lists: only GET, and without a body.
-pub fn check_usage(method: &str, has_body: bool) -> Result<(), UsageError> {
+/// `1,000`, as the message is read.
+fn thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// `--paginate` reads lists: only GET, without a body, and on a path without a `#` fragment,
+/// which would hide the page parameter added after it from the server.
+pub fn check_usage(method: &str, has_body: bool, path: &str) -> Result<(), UsageError> {
+    if let Some((_, fragment)) = path.split_once('#') {
+        return Err(UsageError(format!(
+            "--paginate cannot follow a path with a `#` fragment (`#{fragment}`): a fragment is \
+             never sent, so the page parameter after it would be lost; leave it out, or write \
+             `#` as %23 if it belongs to a value"
+        )));
+    }
     if method != "GET" || has_body {
         return Err(UsageError(format!(
             "--paginate follows the pages of a list, so it needs a GET without --data (got {method}{})",
@@ -191,68 +89,10 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn connect_pages_follow_the_marker_until_it_is_gone() {
-        let page = parse_page(json!({"items": [1, 2], "nextPageMarker": "abc+/="})).unwrap();
-        assert_eq!(page.records, [json!(1), json!(2)]);
-        assert_eq!(page.next, Next::Marker("abc+/=".into()));
-        let last = parse_page(json!({"items": [3]})).unwrap();
-        assert_eq!(last.next, Next::Done);
-        let empty = parse_page(json!({"items": [], "nextPageMarker": ""})).unwrap();
-        assert_eq!((empty.records.len(), empty.next), (0, Next::Done));
-    }
-
-    #[test]
-    fn webinar_pages_count_up_to_total_pages() {
-        let body = json!({"_embedded": {"webinars": [{"k": 1}]}, "page": {"number": 0, "totalPages": 3, "size": 1}});
-        let page = parse_page(body).unwrap();
-        assert_eq!(page.records, [json!({"k": 1})]);
-        assert_eq!(page.next, Next::Page(1));
-        let last = parse_page(
-            json!({"_embedded": {"webinars": []}, "page": {"number": 2, "totalPages": 3}}),
-        )
-        .unwrap();
-        assert_eq!(last.next, Next::Done);
-        // GoToWebinar leaves `_embedded` out of an empty list.
-        let empty = parse_page(json!({"page": {"number": 0, "totalPages": 0}})).unwrap();
-        assert_eq!((empty.records.len(), empty.next), (0, Next::Done));
-    }
-
-    #[test]
-    fn bare_arrays_are_one_page() {
-        let page = parse_page(json!([1, 2, 3])).unwrap();
-        assert_eq!((page.records.len(), page.next), (3, Next::Done));
-    }
-
-    #[test]
-    fn what_is_not_a_list_is_refused() {
-        assert!(
-            parse_page(json!({"id": 1}))
-                .unwrap_err()
-                .contains("neither")
-        );
-        assert!(parse_page(json!("x")).unwrap_err().contains("string"));
-        assert!(parse_page(json!({"items": {}})).is_err());
-        assert!(parse_page(json!({"items": [], "nextPageMarker": 5})).is_err());
-        assert!(parse_page(json!({"_embedded": {"a": [], "b": []}})).is_err());
-        assert!(parse_page(json!({"page": {"number": "0"}})).is_err());
-    }
-
-    #[test]
-    fn next_path_sets_the_paging_parameter_and_keeps_the_rest() {
-        assert_eq!(
-            next_path("/a?accountKey=1&pageSize=2", &Next::Marker("x+y=".into())).unwrap(),
-            "/a?accountKey=1&pageSize=2&pageMarker=x%2By%3D"
-        );
-        assert_eq!(
-            next_path("/a?pageMarker=old&pageSize=2", &Next::Marker("new".into())).unwrap(),
-            "/a?pageSize=2&pageMarker=new"
-        );
-        assert_eq!(
-            next_path("/w?size=1&page=0&pageX=1", &Next::Page(1)).unwrap(),
-            "/w?size=1&pageX=1&page=1"
-        );
-        assert_eq!(next_path("/w", &Next::Page(2)).unwrap(), "/w?page=2");
-        assert_eq!(next_path("/w", &Next::Done), None);
+    fn the_cap_reads_with_its_thousands_separated() {
+        assert_eq!(thousands(MAX_PAGES), "1,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

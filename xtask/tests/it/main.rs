@@ -84,3 +84,7 @@ mod processes;
 /// written when no token can be had, personal values a server echoes masked in every report, a
 /// JUnit path that is the env file refused.
 mod report_safety;
+
+/// `api --paginate` led astray: a `#` fragment refused, a server's endless markers stopped at the
+/// documented cap of 1,000 pages.
+mod paging_limits;
