@@ -88,3 +88,9 @@ mod report_safety;
 /// `api --paginate` led astray: a `#` fragment refused, a server's endless markers stopped at the
 /// documented cap of 1,000 pages.
 mod paging_limits;
+
+/// Small things that must read right: an unusable `$GITHUB_ENV` refused before the exchange,
+/// `api 'GE T'` a usage error, a closed stdout a quiet exit, `Retry-After` explained on `api`,
+/// `smoke --list --json`, the snapshot diff's order, advice for a missing env-file directory,
+/// and completion scripts that offer smoke's call names.
+mod polish;
