@@ -24,6 +24,7 @@ mod sandbox;
 mod signals;
 mod smoke;
 mod status;
+mod terminal_input;
 mod token;
 mod ui;
 

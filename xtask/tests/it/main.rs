@@ -32,8 +32,10 @@ mod insta_review;
 /// exit codes, forwarded signals), `api --paginate` with a request count, `completions`.
 mod daily;
 
-/// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo, the
-/// values written and proven by one exchange, Ctrl-C.
+/// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo (also
+/// when pasted ahead at the first prompt), the values written and proven by one exchange, Ctrl-C,
+/// an environment override flagged for a kept value, and SIGTERM, SIGHUP or SIGINT at the hidden
+/// prompt leaving the terminal's echo and line mode restored.
 mod init_terminal;
 
 /// The command line itself: help, version, usage errors.
