@@ -118,9 +118,19 @@ impl Context {
             }
             Err(EnvFileError::NotFound { .. }) if self.environment.has_credentials() => Vec::new(),
             Err(error @ EnvFileError::NotFound { .. }) => {
+                let remedy = match missing_directory(&self.env_file) {
+                    // `init` could not create the file there either.
+                    Some(directory) => format!(
+                        "its directory {} does not exist: create it (mkdir -p {}) or fix the \
+                         --env-file path, then run `cargo xtask init`",
+                        directory.display(),
+                        ui::shell_word(&directory.to_string_lossy())
+                    ),
+                    None => "run `cargo xtask init` to create it from .env.example".to_owned(),
+                };
                 return Err(UsageError(format!(
-                    "{error}: run `cargo xtask init` to create it from .env.example (or set \
-                     GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_PAT in the environment)"
+                    "{error}: {remedy} (or set GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_PAT \
+                     in the environment)"
                 ))
                 .into());
             }
@@ -145,6 +155,14 @@ impl Context {
             self.connect,
         ))
     }
+}
+
+/// The directory `path` would be created in, when it does not exist (or is no directory).
+pub(crate) fn missing_directory(path: &Path) -> Option<PathBuf> {
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())?;
+    (!directory.is_dir()).then(|| directory.to_owned())
 }
 
 /// The workspace root, where `.env`, `.env.example` and the snapshots live.

@@ -40,16 +40,7 @@ impl flags::Smoke {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let ui = &ctx.ui;
         if self.list {
-            let mut text = String::new();
-            for call in CALLS {
-                let scopes = if call.scopes().is_empty() {
-                    "(any token)".to_owned()
-                } else {
-                    call.scopes().join(" | ")
-                };
-                text.push_str(&format!("{:22} {scopes:22} {}\n", call.name, call.about));
-            }
-            ui::stdout(&text)?;
+            ui::stdout(&report::listing(self.json))?;
             return Ok(());
         }
         let selected = select(&self.only)?;

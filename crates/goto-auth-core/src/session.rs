@@ -463,11 +463,18 @@ impl<'a> Session<'a> {
         }
         if !(200..300).contains(&status) {
             let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
+            let mut summary = error_summary(&answer, &self.redactor(token));
+            if status == 429 {
+                summary.push_str(&crate::error::rate_limit_advice(
+                    answer.retry_after.as_deref(),
+                    SystemTime::now(),
+                ));
+            }
             return Err(CallError::Refused {
                 method: method.to_owned(),
                 path: path.to_owned(),
                 status,
-                summary: error_summary(&answer, &self.redactor(token)),
+                summary,
                 hint,
             });
         }
