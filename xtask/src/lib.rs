@@ -78,17 +78,21 @@ pub fn run(connect: Connect) -> ExitCode {
     report::finish(result, &ui)
 }
 
-/// Parses the command line, with the smoke catalog's call names as `--only`'s possible values:
-/// clap then refuses an unknown name, lists the calls and suggests the nearest (`user_me` →
-/// `users_me`). They are added here rather than in `flags`, which stays free of `smoke`.
+/// Parses the command line as [`command_line`] declares it.
 fn parse_cli() -> Cli {
-    let names = smoke::catalog::CALLS.iter().map(|call| call.name);
-    let command = Cli::command().mut_subcommand("smoke", |smoke| {
+    Cli::from_arg_matches(&command_line().get_matches()).unwrap_or_else(|error| error.exit())
+}
+
+/// The command line: `flags`' declarations, with the smoke catalog's call names as `--only`'s
+/// possible values. clap then refuses an unknown name, lists the calls and suggests the nearest
+/// (`user_me` → `users_me`), and the completion scripts, generated from this same command,
+/// offer the names. They are added here rather than in `flags`, which stays free of `smoke`.
+pub(crate) fn command_line() -> clap::Command {
+    Cli::command().mut_subcommand("smoke", |smoke| {
         smoke.mut_arg("only", |only| {
-            only.value_parser(clap::builder::PossibleValuesParser::new(names))
+            only.value_parser(clap::builder::PossibleValuesParser::new(smoke::call_names()))
         })
-    });
-    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
+    })
 }
 
 /// What every subcommand gets: the env file, the terminal, and the process environment as read

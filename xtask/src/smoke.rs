@@ -213,6 +213,11 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
         .write_all(text.as_bytes())
 }
 
+/// The catalog's call names, in order: what `--only` accepts and the completion scripts offer.
+pub(crate) fn call_names() -> Vec<&'static str> {
+    CALLS.iter().map(|call| call.name).collect()
+}
+
 /// The calls `--only` names, in catalog order, with the calls they depend on run but reported
 /// too. No `--only` means every call.
 fn select(only: &[String]) -> anyhow::Result<Vec<&'static Call>> {

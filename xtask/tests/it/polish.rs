@@ -155,3 +155,41 @@ fn err_env_file_in_a_missing_directory_says_to_create_it_not_to_run_init() {
         .assert_stderr_contains("does not exist; create it (mkdir -p ");
     assert!(!env_file.exists());
 }
+
+#[test]
+fn ok_completion_scripts_offer_the_smoke_call_names_for_only() {
+    // PowerShell's generator completes no option values at all; the other three do.
+    for shell in ["bash", "zsh", "fish"] {
+        let run = xtask(&["completions", shell]).run();
+        run.assert_code(0);
+        for name in super::smoke::CALLS {
+            assert!(run.stdout.contains(name), "{shell} offers {name}");
+        }
+    }
+    let run = xtask(&["completions", "bash"]).run();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("xtask.bash");
+    std::fs::write(&script, &run.stdout).unwrap();
+    // `xtask smoke --only us<Tab>`, as bash asks for it.
+    let probe = format!(
+        "source '{}'; COMP_WORDS=(xtask smoke --only us); COMP_CWORD=3; \
+         COMP_LINE='xtask smoke --only us'; COMP_POINT=21; _xtask xtask us --only; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display()
+    );
+    let completed = std::process::Command::new("bash")
+        .args(["-c", &probe])
+        .output()
+        .unwrap();
+    assert!(completed.status.success(), "{completed:?}");
+    let offered: Vec<String> = String::from_utf8_lossy(&completed.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect();
+    let expected: Vec<&str> = super::smoke::CALLS
+        .into_iter()
+        .filter(|name| name.starts_with("us"))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(offered, expected);
+}
