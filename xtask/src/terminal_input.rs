@@ -55,24 +55,27 @@ impl Silent {
     /// Turns the terminal's echo off (keeping what was typed ahead) and starts catching the
     /// ending signals.
     pub fn start() -> anyhow::Result<Silent> {
+        let stdin = std::io::stdin();
+        // Read first: should it fail, no signal has been caught yet.
+        let saved = termios::tcgetattr(&stdin).context("could not read the terminal's settings")?;
         let ended = Arc::new(AtomicBool::new(false));
         let received = ENDING.map(|_| Arc::new(AtomicBool::new(false)));
         let mut flags = Vec::new();
         for (signal, flag) in ENDING.into_iter().zip(&received) {
             // Registration fails only for signals that cannot be caught, which these are not.
             // signal-hook cannot give a signal its default action back; this action does the
-            // default's work once the terminal is restored.
+            // default's work once the session has ended (see `Drop`).
             let _ = signal_hook::flag::register_conditional_default(signal, Arc::clone(&ended));
             flags.extend(signal_hook::flag::register(signal, Arc::clone(flag)));
         }
-        let stdin = std::io::stdin();
-        let saved = termios::tcgetattr(&stdin).context("could not read the terminal's settings")?;
         let mut silent = saved.clone();
         silent
             .local_modes
             .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
         silent.special_codes[SpecialCodeIndex::VMIN] = 1;
         silent.special_codes[SpecialCodeIndex::VTIME] = 0;
+        // From here on, every way out (this `?` included) drops the session: the terminal is
+        // restored and the signals do their default work again.
         let session = Silent {
             saved,
             pending: VecDeque::new(),
