@@ -18,6 +18,16 @@ impl flags::Api {
             [method, path] => (method.to_ascii_uppercase(), path.clone()),
             _ => unreachable!("clap allows one or two words"),
         };
+        // A method is an HTTP token: letters, digits and a few marks, no space (RFC 9110 §9.1).
+        let is_token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        if method.is_empty() || !method.chars().all(is_token_char) {
+            return Err(UsageError(format!(
+                "`{}` is not an HTTP method: give one word such as GET, POST, PUT, PATCH or DELETE \
+                 before the path",
+                method.escape_debug()
+            ))
+            .into());
+        }
         if !path.starts_with('/') {
             return Err(UsageError(format!(
                 "the path must start with `/`, like /identity/v1/Users/me (got `{path}`)"
@@ -33,7 +43,7 @@ impl flags::Api {
             None => None,
         };
         if self.paginate {
-            crate::paginate::check_usage(&method, body.is_some())?;
+            crate::paginate::check_usage(&method, body.is_some(), &path)?;
         }
         if self.data.is_some() && matches!(method.as_str(), "GET" | "HEAD") {
             return Err(UsageError(format!(

@@ -83,7 +83,7 @@ pub struct Smoke {
     /// Run only the named call; repeat to run several (see the list with --list)
     #[arg(long, value_name = "NAME")]
     pub only: Vec<String>,
-    /// List the calls and the scope each needs, then exit
+    /// List the calls and the scope each needs, then exit (with --json, as one JSON object)
     #[arg(long)]
     pub list: bool,
     /// Where the snapshots live [default: xtask/snapshots/sandbox for a loopback GOTO_API_URL,

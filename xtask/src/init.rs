@@ -50,6 +50,16 @@ impl flags::Init {
                 }
             }
             Err(error) => {
+                if let Some(directory) = crate::missing_directory(env_file) {
+                    return Err(UsageError(format!(
+                        "cannot create {}: its directory {} does not exist; create it (mkdir -p \
+                         {}) or choose another --env-file path",
+                        env_file.display(),
+                        directory.display(),
+                        crate::ui::shell_word(&directory.to_string_lossy())
+                    ))
+                    .into());
+                }
                 return Err(error)
                     .with_context(|| format!("could not create {}", env_file.display()));
             }

@@ -2,19 +2,21 @@
 //! them with one exchange at once, as `gh auth login` does, instead of leaving the user to edit
 //! the file and find out later whether the values were right.
 //!
-//! The client secret and the PAT are read with the terminal's echo off, so they appear neither
-//! on the screen nor in a terminal recording. Off a terminal `init` does not ask: a script gets
-//! the file and the steps, as before.
+//! The answers are read with the terminal's echo off from the first question to the last answer
+//! (see `terminal_input`), so the secret and the PAT appear neither on the screen nor in a
+//! terminal recording, even when pasted ahead. A value the environment overrides is flagged
+//! whether typed or kept, since the exchange proves the environment's value, not the file's. Off
+//! a terminal `init` does not ask: a script gets the file and the steps, as before.
 
-use std::io::{BufRead, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::time::{Duration, SystemTime};
 
 use anyhow::Context as _;
 use goto_auth::blocks::keys;
-use rustix::termios::{self, LocalModes, OptionalActions, SpecialCodeIndex, Termios};
 
 use crate::Context;
-use crate::report::{Cancelled, UsageError};
+use crate::report::UsageError;
+use crate::terminal_input::Silent;
 use crate::token::describe_expiry;
 
 /// How long the proving exchange may take per attempt, as `token`'s default.
@@ -62,11 +64,15 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
             .find(|(k, v)| k == key && !v.is_empty())
             .map(|(_, v)| v.clone())
     };
+    let overrides = |key: &str| ctx.environment.user_value(key).is_some();
     ui.line("The three values from GoTo's guide (Enter keeps a value the file already has):");
+    // Silent from the first question to the last answer, so that values typed or pasted ahead
+    // never appear; dropped (the terminal restored) before anything else is printed.
+    let mut terminal = Silent::start()?;
     let mut answers = Vec::new();
     for question in &QUESTIONS {
         let keep = current_value(question.key).is_some();
-        let value = ask(question, keep)?;
+        let value = ask(&mut terminal, question, keep, overrides(question.key))?;
         match value {
             Some(value) => answers.push((question.key, value)),
             None if keep => {}
@@ -79,6 +85,7 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
             }
         }
     }
+    drop(terminal);
     if !answers.is_empty() {
         let updates: Vec<(&str, &str)> = answers.iter().map(|(k, v)| (*k, v.as_str())).collect();
         goto_auth::blocks::update_file(env_file, &updates)
@@ -93,19 +100,38 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
             env_file.display()
         ));
     }
-    for (key, _) in &answers {
-        if ctx.environment.user_value(key).is_some() {
-            ui.warn(&format!(
-                "{key} is also set in your environment, which overrides the file: unset it to \
-                 use the value you typed"
-            ));
-        }
+    // Whether typed or kept, a value the environment overrides is not the one proven below.
+    let overridden: Vec<&str> = QUESTIONS
+        .iter()
+        .map(|question| question.key)
+        .filter(|key| overrides(key))
+        .collect();
+    for key in &overridden {
+        let which = if answers.iter().any(|(typed, _)| typed == key) {
+            "the value you typed"
+        } else {
+            "the value the file keeps"
+        };
+        ui.warn(&format!(
+            "{key} is also set in your environment, which overrides the file: the exchange \
+             below uses the environment's value; unset {key} to use {which}"
+        ));
     }
     let session = ctx.session(TIMEOUT)?;
     // Not forced: a stored token minted for exactly these values, and still valid, is proof
     // already; any other case exchanges once.
     let (token, provenance) = match session.token(false) {
         Ok(obtained) => obtained,
+        Err(error) if !overridden.is_empty() => {
+            ui.warn(&format!(
+                "The exchange used {} from your environment, not from {}, and failed. Fix or \
+                 unset the environment's value as the message below says, then run `cargo xtask \
+                 token`.",
+                overridden.join(", "),
+                env_file.display()
+            ));
+            return Err(error.into());
+        }
         Err(error) => {
             ui.warn(&format!(
                 "The values are saved in {}, but could not be proven. Fix what the message \
@@ -138,135 +164,26 @@ pub fn run(ctx: &Context) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// One answer: `None` when the user just pressed Enter.
-fn ask(question: &Question, keep: bool) -> anyhow::Result<Option<String>> {
-    let hint = if keep { " [Enter keeps it]" } else { "" };
-    let prompt = format!("{} {}{hint}: ", question.key, question.label);
-    let answer = if question.secret {
-        read_hidden(&prompt)?
-    } else {
-        eprint_flush(&prompt)?;
-        let mut line = String::new();
-        if std::io::stdin().lock().read_line(&mut line)? == 0 {
-            return Err(Cancelled.into());
-        }
-        line
+/// One answer, read in the silent terminal session: `None` when the user just pressed Enter.
+/// `overridden` when the environment sets the key, which the hint says at once.
+fn ask(
+    terminal: &mut Silent,
+    question: &Question,
+    keep: bool,
+    overridden: bool,
+) -> anyhow::Result<Option<String>> {
+    let hint = match (keep, overridden) {
+        (true, true) => " [Enter keeps it; your environment's value overrides the file]",
+        (true, false) => " [Enter keeps it]",
+        (false, true) => " [your environment's value overrides the file]",
+        (false, false) => "",
     };
+    let prompt = format!("{} {}{hint}: ", question.key, question.label);
+    let mut err = std::io::stderr().lock();
+    err.write_all(prompt.as_bytes())?;
+    err.flush()?;
+    drop(err);
+    let answer = terminal.read_line(!question.secret)?;
     let answer = answer.trim();
     Ok((!answer.is_empty()).then(|| answer.to_owned()))
-}
-
-fn eprint_flush(text: &str) -> std::io::Result<()> {
-    let mut err = std::io::stderr().lock();
-    err.write_all(text.as_bytes())?;
-    err.flush()
-}
-
-/// Puts the terminal back as it was, however the read ends.
-struct Restore(Termios);
-
-impl Drop for Restore {
-    fn drop(&mut self) {
-        let _ = termios::tcsetattr(std::io::stdin(), OptionalActions::Now, &self.0);
-    }
-}
-
-/// Reads a line with echo off. Echo goes off before the prompt is shown, so nothing typed after
-/// the prompt can appear. Canonical mode and signals are off too, so that Ctrl-C is read here
-/// and the terminal is restored before the command ends, rather than left without echo.
-fn read_hidden(prompt: &str) -> anyhow::Result<String> {
-    let stdin = std::io::stdin();
-    let saved = termios::tcgetattr(&stdin).context("could not read the terminal's settings")?;
-    let mut quiet = saved.clone();
-    quiet
-        .local_modes
-        .remove(LocalModes::ECHO | LocalModes::ICANON | LocalModes::ISIG);
-    quiet.special_codes[SpecialCodeIndex::VMIN] = 1;
-    quiet.special_codes[SpecialCodeIndex::VTIME] = 0;
-    termios::tcsetattr(&stdin, OptionalActions::Now, &quiet)
-        .context("could not turn the terminal's echo off")?;
-    let restore = Restore(saved);
-    eprint_flush(prompt)?;
-    let mut bytes = Vec::new();
-    let mut input = stdin.lock();
-    let outcome = loop {
-        let mut byte = [0u8; 1];
-        if input.read(&mut byte)? == 0 {
-            break Err(Cancelled);
-        }
-        match edit(&mut bytes, byte[0]) {
-            Key::More => {}
-            Key::Enter => break Ok(()),
-            Key::Cancel => break Err(Cancelled),
-        }
-    };
-    drop(input);
-    drop(restore);
-    // The Enter was not echoed either: end the prompt's line.
-    eprint_flush("\n")?;
-    outcome?;
-    String::from_utf8(bytes).map_err(|_| UsageError("the value is not valid UTF-8".into()).into())
-}
-
-/// What one key does to a hidden line.
-#[derive(Debug, PartialEq, Eq)]
-enum Key {
-    More,
-    Enter,
-    Cancel,
-}
-
-/// Applies one byte to the line being typed: the line-editing keys a terminal would have
-/// handled in canonical mode (Backspace, Ctrl-U), Enter, and Ctrl-C or Ctrl-D on an empty line.
-fn edit(line: &mut Vec<u8>, byte: u8) -> Key {
-    match byte {
-        b'\r' | b'\n' => Key::Enter,
-        0x03 => Key::Cancel,
-        0x04 if line.is_empty() => Key::Cancel,
-        0x04 => Key::More,
-        0x7f | 0x08 => {
-            // One character, however many bytes its UTF-8 takes.
-            while let Some(last) = line.pop() {
-                if last & 0xc0 != 0x80 {
-                    break;
-                }
-            }
-            Key::More
-        }
-        0x15 => {
-            line.clear();
-            Key::More
-        }
-        _ => {
-            line.push(byte);
-            Key::More
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn typed(keys: &[u8]) -> (Vec<u8>, Key) {
-        let mut line = Vec::new();
-        for &byte in keys {
-            let key = edit(&mut line, byte);
-            if key != Key::More {
-                return (line, key);
-            }
-        }
-        (line, Key::More)
-    }
-
-    #[test]
-    fn editing_keys_work_without_canonical_mode() {
-        assert_eq!(typed(b"abc\r"), (b"abc".to_vec(), Key::Enter));
-        assert_eq!(typed(b"abx\x7fc\n"), (b"abc".to_vec(), Key::Enter));
-        assert_eq!(typed("aé\x7f\r".as_bytes()), (b"a".to_vec(), Key::Enter));
-        assert_eq!(typed(b"wrong\x15right\r"), (b"right".to_vec(), Key::Enter));
-        assert_eq!(typed(b"ab\x03").1, Key::Cancel);
-        assert_eq!(typed(b"\x04").1, Key::Cancel);
-        assert_eq!(typed(b"a\x04b\r"), (b"ab".to_vec(), Key::Enter));
-    }
 }

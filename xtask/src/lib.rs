@@ -24,6 +24,7 @@ mod sandbox;
 mod signals;
 mod smoke;
 mod status;
+mod terminal_input;
 mod token;
 mod ui;
 
@@ -77,17 +78,23 @@ pub fn run(connect: Connect) -> ExitCode {
     report::finish(result, &ui)
 }
 
-/// Parses the command line, with the smoke catalog's call names as `--only`'s possible values:
-/// clap then refuses an unknown name, lists the calls and suggests the nearest (`user_me` →
-/// `users_me`). They are added here rather than in `flags`, which stays free of `smoke`.
+/// Parses the command line as [`command_line`] declares it.
 fn parse_cli() -> Cli {
-    let names = smoke::catalog::names();
-    let command = Cli::command().mut_subcommand("smoke", |smoke| {
+    Cli::from_arg_matches(&command_line().get_matches()).unwrap_or_else(|error| error.exit())
+}
+
+/// The command line: `flags`' declarations, with the smoke catalog's call names as `--only`'s
+/// possible values. clap then refuses an unknown name, lists the calls and suggests the nearest
+/// (`user_me` → `users_me`), and the completion scripts, generated from this same command,
+/// offer the names. They are added here rather than in `flags`, which stays free of `smoke`.
+pub(crate) fn command_line() -> clap::Command {
+    Cli::command().mut_subcommand("smoke", |smoke| {
         smoke.mut_arg("only", |only| {
-            only.value_parser(clap::builder::PossibleValuesParser::new(names))
+            only.value_parser(clap::builder::PossibleValuesParser::new(
+                smoke::catalog::names(),
+            ))
         })
-    });
-    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|error| error.exit())
+    })
 }
 
 /// What every subcommand gets: the env file, the terminal, and the process environment as read
@@ -117,9 +124,19 @@ impl Context {
             }
             Err(EnvFileError::NotFound { .. }) if self.environment.has_credentials() => Vec::new(),
             Err(error @ EnvFileError::NotFound { .. }) => {
+                let remedy = match missing_directory(&self.env_file) {
+                    // `init` could not create the file there either.
+                    Some(directory) => format!(
+                        "its directory {} does not exist: create it (mkdir -p {}) or fix the \
+                         --env-file path, then run `cargo xtask init`",
+                        directory.display(),
+                        ui::shell_word(&directory.to_string_lossy())
+                    ),
+                    None => "run `cargo xtask init` to create it from .env.example".to_owned(),
+                };
                 return Err(UsageError(format!(
-                    "{error}: run `cargo xtask init` to create it from .env.example (or set \
-                     GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_PAT in the environment)"
+                    "{error}: {remedy} (or set GOTO_CLIENT_ID, GOTO_CLIENT_SECRET and GOTO_PAT \
+                     in the environment)"
                 ))
                 .into());
             }
@@ -144,6 +161,14 @@ impl Context {
             self.connect,
         ))
     }
+}
+
+/// The directory `path` would be created in, when it does not exist (or is no directory).
+pub(crate) fn missing_directory(path: &Path) -> Option<PathBuf> {
+    let directory = path
+        .parent()
+        .filter(|parent| !parent.as_os_str().is_empty())?;
+    (!directory.is_dir()).then(|| directory.to_owned())
 }
 
 /// The workspace root, where `.env`, `.env.example` and the snapshots live.

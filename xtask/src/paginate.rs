@@ -4,8 +4,9 @@
 //! GoTo Connect lists answer `{"items": […], "nextPageMarker": "…"}`; the next page is the same
 //! request with `pageMarker=<marker>`, and the last page has no marker. GoToWebinar v2 lists
 //! answer `{"_embedded": {"webinars": […]}, "page": {"number": N, "totalPages": T, …}}` with a
-//! zero-based `number`; the next page is `page=N+1` while `N+1 < T`. Reading a page is a pure
-//! function, so both styles and their edge cases are unit-tested without a server.
+//! zero-based `number`; the next page is `page=N+1` while `N+1 < T`. The reading of pages is the
+//! library's (`goto_auth::blocks::paging`, which `GoTo::get_all` follows too, with the same
+//! 1,000-page cap); this module adds what only the command line needs.
 
 use goto_auth::blocks::paging::Pager;
 use serde_json::Value;
@@ -23,8 +24,16 @@ pub fn collect(
     Ok(pager.records())
 }
 
-/// `--paginate` reads lists: only GET, and without a body.
-pub fn check_usage(method: &str, has_body: bool) -> Result<(), UsageError> {
+/// `--paginate` reads lists: only GET, without a body, and on a path without a `#` fragment,
+/// which would hide the page parameter added after it from the server.
+pub fn check_usage(method: &str, has_body: bool, path: &str) -> Result<(), UsageError> {
+    if let Some((_, fragment)) = path.split_once('#') {
+        return Err(UsageError(format!(
+            "--paginate cannot follow a path with a `#` fragment (`#{fragment}`): a fragment is \
+             never sent, so the page parameter after it would be lost; leave it out, or write \
+             `#` as %23 if it belongs to a value"
+        )));
+    }
     if method != "GET" || has_body {
         return Err(UsageError(format!(
             "--paginate follows the pages of a list, so it needs a GET without --data (got {method}{})",

@@ -17,6 +17,7 @@ mod json_report;
 mod junit;
 mod outcome;
 mod pacer;
+mod personal;
 mod plan;
 mod report;
 mod runner;
@@ -30,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
-use goto_auth::blocks::Provenance;
+use goto_auth::blocks::{Provenance, Scopes, Session};
 
 use crate::Context;
 use crate::flags;
@@ -49,32 +50,24 @@ impl flags::Smoke {
             ))
         })?;
         if self.list {
-            let mut text = String::new();
-            for call in CALLS {
-                let scopes = if call.scopes().is_empty() {
-                    "(any token)".to_owned()
-                } else {
-                    call.scopes().join(" | ")
-                };
-                text.push_str(&format!("{:22} {scopes:22} {}\n", call.name, call.about));
-            }
-            ui::stdout(&text)?;
+            ui::stdout(&report::listing(self.json))?;
             return Ok(());
         }
         let selected = select(&self.only)?;
-        let session = ctx.session(Duration::from_secs(self.http.timeout))?;
-        let api_url = session.sources().api_url()?;
-        let (token, provenance) = session.token(false)?;
-        if provenance != Provenance::Stored {
-            ui.success(&format!("New access token for {}", token.principal));
-        }
-        let store = SnapshotStore::new(
-            api_url.as_ref(),
-            self.snapshots.as_deref(),
-            ctx.environment.ci,
-        )?;
+        self.refuse_report_over_env_file(ctx)?;
+        let before = Instant::now();
+        let prepared = prepare(ctx, &self);
+        let (session, scopes, store) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => {
+                // CI's most common failure (an expired or revoked PAT) still leaves the reports
+                // it asked for, saying why no call ran.
+                self.write_reports_without_calls(ctx, &error, before.elapsed());
+                return Err(error);
+            }
+        };
         let started = Instant::now();
-        let ran = Runner::new(&session, token.scopes).run(&selected);
+        let ran = Runner::new(&session, scopes).run(&selected);
         let wall = started.elapsed();
         let records: Vec<_> = ran.into_iter().map(|ran| store.judge(ran, ui)).collect();
         report::print(ui, &records, wall, store.display_dir());
@@ -137,6 +130,91 @@ impl flags::Smoke {
         }
         Ok(())
     }
+}
+
+/// The session, the token's scopes and the snapshot store: everything before the first call,
+/// where a run fails without having made one.
+fn prepare(
+    ctx: &Context,
+    smoke: &flags::Smoke,
+) -> anyhow::Result<(Session, Scopes, SnapshotStore)> {
+    let session = ctx.session(Duration::from_secs(smoke.http.timeout))?;
+    let api_url = session.sources().api_url()?;
+    let (token, provenance) = session.token(false)?;
+    if provenance != Provenance::Stored {
+        ctx.ui
+            .success(&format!("New access token for {}", token.principal));
+    }
+    let store = SnapshotStore::new(
+        api_url.as_ref(),
+        smoke.snapshots.as_deref(),
+        ctx.environment.ci,
+    )?;
+    Ok((session, token.scopes, store))
+}
+
+impl flags::Smoke {
+    /// The reports of a run that failed before its first call (no token, no usable
+    /// configuration): each says why no call ran. A report that cannot be written is a warning
+    /// here, so the reason the run failed stays the error it ends with.
+    fn write_reports_without_calls(&self, ctx: &Context, error: &anyhow::Error, wall: Duration) {
+        let reason = format!("no call ran: {error:#}");
+        let warn = |what: &str, failure: &dyn std::fmt::Display| {
+            ctx.ui.warn(&format!("could not write {what}: {failure}"));
+        };
+        if ctx.environment.github_actions {
+            ctx.ui.line(github::not_run_annotation(&reason).trim_end());
+            if let Some(summary) = &ctx.environment.github_step_summary
+                && let Err(failure) = append(summary, &github::step_summary_not_run(&reason))
+            {
+                warn("the table to $GITHUB_STEP_SUMMARY", &failure);
+            }
+        }
+        if let Some(path) = &self.junit
+            && let Err(failure) = std::fs::write(path, junit::render_not_run(&reason, wall))
+        {
+            warn(&format!("the JUnit report {}", path.display()), &failure);
+        }
+        if self.json
+            && let Err(failure) = ui::stdout(&json_report::render_not_run(&reason, wall))
+        {
+            warn("the JSON report to stdout", &failure);
+        }
+    }
+
+    /// Refuses a `--junit` path that is the env file (the same file after following symlinks,
+    /// or a hard link to it): the report would replace the credentials with XML.
+    fn refuse_report_over_env_file(&self, ctx: &Context) -> Result<(), UsageError> {
+        match &self.junit {
+            Some(path) if same_file(path, &ctx.env_file) => Err(UsageError(format!(
+                "--junit {} is the env file, which holds your credentials; write the report \
+                 elsewhere, e.g. --junit smoke.xml",
+                path.display()
+            ))),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whether `a` and `b` name the same file: one inode when both exist, else the same path once
+/// their directories are resolved (a file about to be created).
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+        return (a.dev(), a.ino()) == (b.dev(), b.ino());
+    }
+    let resolved = |path: &Path| {
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        Some(
+            std::fs::canonicalize(directory)
+                .ok()?
+                .join(path.file_name()?),
+        )
+    };
+    resolved(a).is_some_and(|a| Some(a) == resolved(b))
 }
 
 /// Appends `text` to the file at `path`, creating it if needed (as GitHub's own tools do).

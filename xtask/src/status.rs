@@ -58,7 +58,13 @@ impl Report {
             if file_exists {
                 path.clone()
             } else {
-                format!("{path} (missing: run `cargo xtask init`)")
+                match crate::missing_directory(sources.path()) {
+                    Some(directory) => format!(
+                        "{path} (missing, and so is its directory {}: create it or fix the path)",
+                        directory.display()
+                    ),
+                    None => format!("{path} (missing: run `cargo xtask init`)"),
+                }
             },
             if file_exists {
                 Style::Bold

@@ -1,18 +1,22 @@
 //! `cargo xtask token`: print nothing secret unless asked, say what happened on stderr.
 
+use std::path::Path;
 use std::time::{Duration, SystemTime};
 
 use goto_auth::blocks::{Provenance, format_instant, human_duration};
 
 use crate::Context;
 use crate::flags;
+use crate::report::UsageError;
 use crate::ui;
 
 impl flags::Token {
     pub(crate) fn run(self, ctx: &Context) -> anyhow::Result<()> {
         let (ui, env_file) = (&ctx.ui, &ctx.env_file);
         let github_env = if self.github_env {
-            Some(crate::github::env_file(&ctx.environment)?)
+            let path = crate::github::env_file(&ctx.environment)?;
+            check_github_env(&path)?;
+            Some(path)
         } else {
             None
         };
@@ -59,6 +63,43 @@ impl flags::Token {
             ui::stdout(&format!("{json}\n"))?;
         }
         Ok(())
+    }
+}
+
+/// Refuses a `$GITHUB_ENV` that could not take the token (a directory, or a path in a missing
+/// directory) before the exchange, so that no token is minted, and no mask printed, for nothing.
+/// An existing file is opened for appending, which changes nothing in it; a missing file is
+/// created only after the exchange, as the runner expects.
+fn check_github_env(path: &Path) -> Result<(), UsageError> {
+    let refuse = |why: String| {
+        UsageError(format!(
+            "$GITHUB_ENV names {}, {why}; GitHub Actions sets it to a file in the runner's temp \
+             directory: do not override it, or point it at a file you can write",
+            path.display()
+        ))
+    };
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_dir() => Err(refuse("which is a directory".into())),
+        Ok(_) => std::fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map(drop)
+            .map_err(|error| refuse(format!("which cannot be opened for appending ({error})"))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let directory = path
+                .parent()
+                .filter(|parent| !parent.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            if directory.is_dir() {
+                Ok(())
+            } else {
+                Err(refuse(format!(
+                    "whose directory {} does not exist",
+                    directory.display()
+                )))
+            }
+        }
+        Err(error) => Err(refuse(format!("which cannot be inspected ({error})"))),
     }
 }
 

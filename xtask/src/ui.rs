@@ -176,12 +176,18 @@ impl Notices for Ui {
 }
 
 /// Writes to stdout, where only machine-readable output goes (`--print`, `--json`, `api`).
+///
 /// No raw control character (but line feed and tab) or bidirectional control reaches it: they
-/// are written as JSON's `\uXXXX` escapes, which a JSON reader reads back as the same text.
+/// are written as JSON's `\uXXXX` escapes, which a JSON reader reads back as the same text. A
+/// reader that closed the pipe (`token --print | true`, `api … | head -1`) wanted no more: that
+/// is no failure of the command, so it is not reported, as `gh` and `curl` do.
 pub fn stdout(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(json_escaped(text).as_bytes())?;
-    out.flush()
+    let text = json_escaped(text);
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
 }
 
 /// The subcommands that act on the env file: a remedy naming one of them gets the user's

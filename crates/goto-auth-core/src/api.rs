@@ -55,11 +55,18 @@ pub fn read_answer(
     }
     if !(200..300).contains(&status) {
         let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
+        let mut summary = error_summary(&answer, redactor);
+        if status == 429 {
+            summary.push_str(&crate::error::rate_limit_advice(
+                answer.retry_after.as_deref(),
+                std::time::SystemTime::now(),
+            ));
+        }
         return Err(CallError::Refused {
             method: method.to_owned(),
             path: path.to_owned(),
             status,
-            summary: error_summary(&answer, redactor),
+            summary,
             hint,
         });
     }

@@ -314,6 +314,32 @@ fn rate_limit_wait(retry_after: Option<&str>, too_long: bool) -> String {
     }
 }
 
+/// What an API's 429 answer gets after GoTo's own words, as the token endpoint's 429 does: the
+/// wait its `Retry-After` asks for (and whether that is longer than the retry policy waits, which
+/// is why no retry followed), and GoTo's rate limit.
+pub(crate) fn rate_limit_advice(retry_after: Option<&str>, now: std::time::SystemTime) -> String {
+    let wait = match retry_after {
+        Some(value) => {
+            let too_long = crate::retry::parse_retry_after(value, now)
+                .is_some_and(|wait| wait > crate::retry::RETRY_AFTER_CAP);
+            format!(
+                "; it asks to wait {} (Retry-After){}",
+                describe_wait(value),
+                if too_long {
+                    format!(
+                        ", longer than the {} s this tool waits",
+                        crate::retry::RETRY_AFTER_CAP.as_secs()
+                    )
+                } else {
+                    String::new()
+                }
+            )
+        }
+        None => String::new(),
+    };
+    format!("{wait}; GoTo allows about 10 requests per second per API; try again later")
+}
+
 /// A `Retry-After` value as a person reads it: seconds get their unit, a date stays a date.
 fn describe_wait(retry_after: &str) -> String {
     match retry_after.trim().parse::<u64>() {

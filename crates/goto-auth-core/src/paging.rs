@@ -146,6 +146,19 @@ fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// `n` with its thousands separated by commas, as people write the cap.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// A walk through the pages of one list: which page to ask for next, and the records so far.
 #[derive(Debug)]
 pub struct Pager {
@@ -182,17 +195,15 @@ impl Pager {
     /// already read, or the list goes on past [`MAX_PAGES`]; never one page passed off as all.
     pub fn take(&mut self, body: Option<Value>) -> Result<bool, Error> {
         let stop = |reason: String| Error::Paging {
-            path: self.first.clone(),
+            path: self.current.clone(),
             reason,
         };
         let Some(body) = body else {
-            return Err(stop(format!(
-                "{} answered with an empty body, not a page of a list",
-                self.current
-            )));
+            return Err(stop(
+                "it answered with an empty body, not a page of a list".to_owned(),
+            ));
         };
-        let page =
-            parse_page(body).map_err(|reason| stop(format!("at {}, {reason}", self.current)))?;
+        let page = parse_page(body).map_err(stop)?;
         self.pages += 1;
         self.records.extend(page.records);
         let Some(next) = next_path(&self.current, &page.next) else {
@@ -202,7 +213,9 @@ impl Pager {
             return Err(Error::Paging {
                 path: self.first.clone(),
                 reason: format!(
-                    "the list has more than {MAX_PAGES} pages, the most followed; stopping"
+                    "stopped after {} pages, the most followed, and it still points to a next \
+                     page; ask for bigger pages (pageSize, size) or narrow the query",
+                    thousands(MAX_PAGES)
                 ),
             });
         }
@@ -327,7 +340,9 @@ mod tests {
             }
         };
         assert_eq!(pages, MAX_PAGES);
-        assert!(error.contains("more than 1000 pages"), "{error}");
+        assert!(error.contains("stopped after 1,000 pages"), "{error}");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
         assert!(Pager::new("/l").take(None).is_err());
     }
 }

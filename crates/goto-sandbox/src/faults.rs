@@ -61,6 +61,26 @@ pub enum FaultKind {
     /// stop early. The body is one JSON object, `{"padding":"aaa…"}`, exactly this long (bodies
     /// under 14 bytes are a prefix of it).
     Oversized(u64),
+    /// A 200 page of a GoTo Connect list that always points to a next page with a marker never
+    /// sent before: `{"items":[{"page":N}],"nextPageMarker":"endless-N+1"}`, where N is the
+    /// number in the request's `pageMarker=endless-N` (0 without one). A client that follows
+    /// markers without a cap never stops.
+    EndlessMarkers,
+}
+
+/// The body of an [`FaultKind::EndlessMarkers`] page for a request with this query.
+pub(crate) fn endless_page(query: Option<&str>) -> Vec<u8> {
+    let number: u64 = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("pageMarker=endless-"))
+        .and_then(|number| number.parse().ok())
+        .unwrap_or(0);
+    format!(
+        "{{\"items\":[{{\"page\":{number}}}],\"nextPageMarker\":\"endless-{}\"}}",
+        number + 1
+    )
+    .into_bytes()
 }
 
 /// A queued fault with the uses it has left.

@@ -146,6 +146,14 @@ async fn handle(
             return Ok(complete(echo(&recorded, status, &suffix)));
         }
         Some(FaultKind::Oversized(length)) => return Ok(oversized(length)),
+        Some(FaultKind::EndlessMarkers) => {
+            let body = crate::faults::endless_page(recorded.query.as_deref());
+            return Ok(complete(Answer {
+                status: 200,
+                headers: vec![("content-type", "application/json".to_owned())],
+                body,
+            }));
+        }
         Some(FaultKind::Delay(delay)) => tokio::time::sleep(delay).await,
         Some(FaultKind::SlowBody(_) | FaultKind::Truncate) | None => {}
     }

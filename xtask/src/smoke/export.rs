@@ -61,7 +61,8 @@ impl Totals {
 }
 
 /// `text` as a report may carry it: every email address replaced by `[email]`, and control
-/// characters other than line breaks and tabs replaced by spaces.
+/// characters other than line breaks and tabs replaced by spaces; then the personal values
+/// [`super::personal::mask`] finds (emails in other encodings, phone numbers, long keys).
 pub fn public_text(text: &str) -> String {
     let is_address_char =
         |c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '@' | '\'');
@@ -90,7 +91,7 @@ pub fn public_text(text: &str) -> String {
         }
     }
     flush(&mut word, &mut out);
-    out
+    super::personal::mask(&out)
 }
 
 /// Whether `word` looks like an address: something, `@`, and a domain with a dot inside it.

@@ -66,6 +66,20 @@ pub fn step_summary(records: &[CallRecord], totals: &Totals) -> String {
     out
 }
 
+/// The annotation of a run that made no call, saying why.
+pub fn not_run_annotation(reason: &str) -> String {
+    format!(
+        "::error title={}::{}\n",
+        escape_property("smoke: no call ran"),
+        escape_data(&public_text(reason))
+    )
+}
+
+/// The job summary of a run that made no call: the heading and why.
+pub fn step_summary_not_run(reason: &str) -> String {
+    format!("### GoTo smoke\n\n{}\n\n", cell(&public_text(reason)))
+}
+
 /// A workflow command's property value: as a message, and `:` and `,` too.
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")

@@ -4,7 +4,8 @@
 //! status or null, milliseconds on the wire, verdict, detail or null); `totals` the counts by
 //! verdict, how many of them fail the run, and the wall time; `passed` whether the run exits 0.
 //! The path is the template, so no account key or date reaches the report, and the detail goes
-//! through [`public_text`].
+//! through [`public_text`]. A run that failed before its first call has no calls, zero totals,
+//! and an `error` saying why no call ran; other runs have no `error` key.
 
 use serde::Serialize;
 
@@ -18,6 +19,9 @@ struct Report<'a> {
     calls: Vec<Call<'a>>,
     totals: Counts,
     passed: bool,
+    /// Why no call ran, when the run failed before its first call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -58,18 +62,42 @@ pub fn render(records: &[CallRecord], totals: &Totals) -> String {
                 detail: (!record.detail.is_empty()).then(|| public_text(&record.detail)),
             })
             .collect(),
-        totals: Counts {
-            calls: totals.calls,
-            ok: totals.ok,
-            changed: totals.changed,
-            new: totals.new,
-            skipped: totals.skipped,
-            failed: totals.failed,
-            failing: totals.failing,
-            milliseconds: millis(totals.wall),
-        },
+        totals: counts(totals),
         passed: totals.failing == 0,
+        error: None,
     };
+    finish(&report)
+}
+
+/// The report of a run that made no call (the token could not be had): no calls, zero totals,
+/// `passed` false, and `error` saying why.
+pub fn render_not_run(reason: &str, wall: std::time::Duration) -> String {
+    let totals = Totals {
+        wall,
+        ..Totals::default()
+    };
+    finish(&Report {
+        calls: Vec::new(),
+        totals: counts(&totals),
+        passed: false,
+        error: Some(public_text(reason)),
+    })
+}
+
+fn counts(totals: &Totals) -> Counts {
+    Counts {
+        calls: totals.calls,
+        ok: totals.ok,
+        changed: totals.changed,
+        new: totals.new,
+        skipped: totals.skipped,
+        failed: totals.failed,
+        failing: totals.failing,
+        milliseconds: millis(totals.wall),
+    }
+}
+
+fn finish(report: &Report<'_>) -> String {
     let mut text = serde_json::to_string_pretty(&report).expect("the report always serialises");
     text.push('\n');
     text

@@ -54,6 +54,30 @@ pub fn render(records: &[CallRecord], totals: &Totals) -> String {
     xml
 }
 
+/// The report of a run that made no call (the token could not be had): one `testcase` named
+/// `token` with an `error` element saying why, so a CI reporter shows the reason, not an empty
+/// suite.
+pub fn render_not_run(reason: &str, wall: std::time::Duration) -> String {
+    let reason = public_text(reason);
+    let counts = format!(
+        "tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"{}\"",
+        seconds(wall)
+    );
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <testsuites name=\"smoke\" {counts}>\n\
+         \x20 <testsuite name=\"smoke\" {counts}>\n\
+         \x20   <testcase name=\"token\" classname=\"smoke\" time=\"{}\">\n\
+         \x20     <error message=\"{}\" type=\"token\">{}</error>\n\
+         \x20   </testcase>\n\
+         \x20 </testsuite>\n\
+         </testsuites>\n",
+        seconds(wall),
+        attribute(&reason),
+        text(&reason)
+    )
+}
+
 /// Why the call was skipped or failed, in one message.
 fn reason(record: &CallRecord) -> String {
     match (record.verdict, record.detail.is_empty()) {

@@ -1,8 +1,8 @@
-//! The terminal report: one line per call, then the counts and times.
+//! The terminal report: one line per call, then the counts and times; and `--list`.
 
 use std::time::Duration;
 
-use super::catalog;
+use super::catalog::{self, CALLS};
 use super::outcome::{CallRecord, Verdict};
 use crate::ui::{Style, Ui};
 
@@ -76,4 +76,42 @@ fn finish(records: &[CallRecord], index: usize, finished: &mut [Option<Duration>
     let done = waited + records[index].elapsed;
     finished[index] = Some(done);
     done
+}
+
+/// `--list`: a line per call (name, the scopes that allow it, what it proves), or with `--json`
+/// one object, `{"calls": [{"name", "scopes", "about"}, …]}`.
+pub fn listing(json: bool) -> String {
+    if json {
+        // A struct, not `json!`, keeps the fields in reading order.
+        #[derive(serde::Serialize)]
+        struct Listed<'a> {
+            name: &'a str,
+            scopes: &'a [&'a str],
+            about: &'a str,
+        }
+        #[derive(serde::Serialize)]
+        struct List<'a> {
+            calls: Vec<Listed<'a>>,
+        }
+        let calls: Vec<_> = CALLS
+            .iter()
+            .map(|call| Listed {
+                name: call.name,
+                scopes: call.scopes(),
+                about: call.about,
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&List { calls });
+        return text.expect("the list always serialises") + "\n";
+    }
+    let mut text = String::new();
+    for call in CALLS {
+        let scopes = if call.scopes().is_empty() {
+            "(any token)".to_owned()
+        } else {
+            call.scopes().join(" | ")
+        };
+        text.push_str(&format!("{:22} {scopes:22} {}\n", call.name, call.about));
+    }
+    text
 }

@@ -225,12 +225,13 @@ fn line_diff(old: &str, new: &str) -> Vec<String> {
         if i < a.len() && j < b.len() && a[i] == b[j] {
             out.push(format!("  {}", a[i]));
             (i, j) = (i + 1, j + 1);
-        } else if j < b.len() && (i == a.len() || common[i][j + 1] >= common[i + 1][j]) {
-            out.push(format!("+ {}", b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || common[i + 1][j] >= common[i][j + 1]) {
+            // Recorded first, then answered, as `diff -u` and insta show a change.
             out.push(format!("- {}", a[i]));
             i += 1;
+        } else {
+            out.push(format!("+ {}", b[j]));
+            j += 1;
         }
     }
     out
@@ -245,6 +246,10 @@ mod tests {
         assert_eq!(
             line_diff("a\nb\nc", "a\nc\nd"),
             ["  a", "- b", "  c", "+ d"]
+        );
+        assert_eq!(
+            line_diff("a\nold\nc", "a\nnew\nc"),
+            ["  a", "- old", "+ new", "  c"]
         );
     }
 }

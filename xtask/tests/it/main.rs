@@ -45,8 +45,10 @@ mod daily;
 /// start.
 mod exec;
 
-/// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo, the
-/// values written and proven by one exchange, Ctrl-C.
+/// `init` on a pseudo-terminal: the questions, the secret and the PAT read without echo (also
+/// when pasted ahead at the first prompt), the values written and proven by one exchange, Ctrl-C,
+/// an environment override flagged for a kept value, and SIGTERM, SIGHUP or SIGINT at the hidden
+/// prompt leaving the terminal's echo and line mode restored.
 mod init_terminal;
 
 /// The command line itself: help, version, usage errors.
@@ -97,3 +99,18 @@ mod hostile;
 /// child, `demo` removes its temporary directory, and the xtask dies by that signal; `sandbox
 /// --env-file` writes its lines but never over real credentials; `demo` ignores `--env-file`.
 mod processes;
+
+/// What smoke's reports say when the run goes wrong and what they keep to themselves: reports
+/// written when no token can be had, personal values a server echoes masked in every report, a
+/// JUnit path that is the env file refused.
+mod report_safety;
+
+/// `api --paginate` led astray: a `#` fragment refused, a server's endless markers stopped at the
+/// documented cap of 1,000 pages.
+mod paging_limits;
+
+/// Small things that must read right: an unusable `$GITHUB_ENV` refused before the exchange,
+/// `api 'GE T'` a usage error, a closed stdout a quiet exit, `Retry-After` explained on `api`,
+/// `smoke --list --json`, the snapshot diff's order, advice for a missing env-file directory,
+/// and completion scripts that offer smoke's call names.
+mod polish;

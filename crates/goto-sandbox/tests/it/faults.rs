@@ -258,6 +258,32 @@ fn err_oversized_streams_more_json_than_a_client_should_hold() {
 }
 
 #[test]
+fn err_endless_markers_always_point_to_a_page_never_asked_for() {
+    let sandbox = Sandbox::start();
+    sandbox.inject(fault("/users/v1/users", 3, FaultKind::EndlessMarkers));
+    let first = get(&sandbox, "/users/v1/users?accountKey=1", None);
+    assert_eq!(first.status, 200);
+    assert_eq!(
+        first.json(),
+        serde_json::json!({"items": [{"page": 0}], "nextPageMarker": "endless-1"})
+    );
+    let second = get(
+        &sandbox,
+        "/users/v1/users?accountKey=1&pageMarker=endless-1",
+        None,
+    );
+    assert_eq!(second.json()["nextPageMarker"], "endless-2");
+    assert_eq!(second.json()["items"][0]["page"], 1);
+    let third = get(&sandbox, "/users/v1/users?pageMarker=endless-41", None);
+    assert_eq!(third.json()["nextPageMarker"], "endless-42");
+    // Three uses, then the real route again (which wants a token).
+    assert_eq!(
+        get(&sandbox, "/users/v1/users?accountKey=1", None).status,
+        401
+    );
+}
+
+#[test]
 fn ok_latency_delays_every_answer_and_route_latency_adds_to_it() {
     let sandbox = Sandbox::start_with(Options {
         latency: Duration::from_millis(150),
