@@ -128,6 +128,9 @@ fn cause_of(result: &Result<HttpResponse, TransportError>) -> String {
         Err(TransportError::Connection { detail, .. }) => {
             format!("could not be reached ({detail})")
         }
+        Err(TransportError::Proxy { proxy, detail, .. }) => {
+            format!("could not be reached: the proxy {proxy} {detail}")
+        }
         Err(error) => format!("failed: {error}"),
     }
 }
@@ -226,7 +229,9 @@ impl HttpClient {
                     status: answer.status,
                     retry_after: answer.retry_after.as_deref(),
                 },
-                Err(TransportError::TooLarge { .. }) => {
+                // Neither gets better by asking again: a certificate that did not verify will
+                // not verify on the next attempt either.
+                Err(TransportError::TooLarge { .. } | TransportError::Certificate { .. }) => {
                     return Attempts {
                         result,
                         made: attempt,

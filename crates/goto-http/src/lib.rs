@@ -5,6 +5,8 @@
 //! its own for the cold build: goto-auth compiles while reqwest does, and only this adapter (a
 //! few hundred lines) waits for reqwest before the xtask.
 
+mod failure;
+
 use std::fmt;
 use std::io::Read;
 use std::sync::Once;
@@ -14,12 +16,16 @@ use goto_auth_core::{
     HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, Transport, TransportError,
 };
 
+use crate::failure::{Proxies, connection_failure, innermost};
+
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("goto-xtask/", env!("CARGO_PKG_VERSION"));
 
 /// Builds a client whose every attempt is bounded by `timeout`, for hosts of `reach`: with
 /// [`Reach::LoopbackHttp`] no CA certificate is loaded (nothing will be verified), otherwise the
-/// platform's verifier checks every certificate.
+/// platform's verifier checks every certificate, against the CA certificates of `SSL_CERT_FILE`
+/// or `SSL_CERT_DIR` when either is set (rustls-native-certs reads them), else the system's.
+/// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as curl reads them.
 ///
 /// # Errors
 ///
@@ -38,16 +44,30 @@ pub fn connect(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportE
     if reach == Reach::LoopbackHttp {
         builder = builder.tls_certs_only(std::iter::empty());
     }
-    let inner = builder
-        .build()
-        .map_err(|error| TransportError::Setup(describe(&error)))?;
-    Ok(HttpClient::new(ReqwestTransport { inner, timeout }))
+    let inner = builder.build().map_err(|error| {
+        // Building fails with reach https when no CA certificate could be loaded, most often
+        // because one of these variables names a missing or empty file.
+        let hint = if reach == Reach::Https {
+            "; if SSL_CERT_FILE or SSL_CERT_DIR is set, it must name a PEM file (or a directory) \
+             of CA certificates"
+        } else {
+            ""
+        };
+        TransportError::Setup(format!("{}{hint}", innermost(&error)))
+    })?;
+    Ok(HttpClient::new(ReqwestTransport {
+        inner,
+        timeout,
+        proxies: Proxies::from_environment(),
+    }))
 }
 
 /// A blocking reqwest client: no redirects, a timeout per attempt.
 struct ReqwestTransport {
     inner: reqwest::blocking::Client,
     timeout: Duration,
+    /// The proxies reqwest uses, to name the one a failed connection went through.
+    proxies: Proxies,
 }
 
 impl fmt::Debug for ReqwestTransport {
@@ -136,10 +156,7 @@ impl ReqwestTransport {
         if error.is_timeout() {
             self.timeout_error(url)
         } else {
-            TransportError::Connection {
-                url: url.to_owned(),
-                detail: describe(error),
-            }
+            connection_failure(url, error, &self.proxies)
         }
     }
 
@@ -158,14 +175,4 @@ impl ReqwestTransport {
             }
         }
     }
-}
-
-/// The innermost cause of a reqwest error: reqwest's own top line ("error sending request
-/// for url (…)") says less than the cause ("Connection refused"). URLs never carry secrets here.
-fn describe(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }
