@@ -314,3 +314,39 @@ fn err_a_proxy_that_refuses_the_tunnel_is_named() {
     assert!(!proxy.targets().is_empty());
     assert!(sandbox.requests().is_empty());
 }
+
+#[test]
+fn ok_trusted_through_ssl_cert_dir() {
+    let sandbox = https_sandbox(Tls::TestCa);
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let dir = ws.dir().join("ca-dir");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("goto-sandbox-test-ca.pem"), TEST_CA_PEM).unwrap();
+    ws.xtask(&["token"])
+        .env("SSL_CERT_DIR", path_text(&dir))
+        .run()
+        .assert_code(0);
+    assert_eq!(token_requests(&sandbox), 1);
+}
+
+#[test]
+fn err_a_proxy_is_named_without_its_credentials() {
+    const PROXY_PASSWORD: &str = "proxy-password-4f9a";
+    let sandbox = https_sandbox(Tls::TestCa);
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    let ca = ca_file(&ws);
+    let port = closed_port();
+    let run = ws
+        .xtask(&["token"])
+        .env("SSL_CERT_FILE", path_text(&ca))
+        .env(
+            "HTTPS_PROXY",
+            &format!("http://proxy-user:{PROXY_PASSWORD}@127.0.0.1:{port}"),
+        )
+        .secret(PROXY_PASSWORD)
+        .run();
+    run.assert_code(1).assert_stderr_contains(&format!(
+        "the proxy http://127.0.0.1:{port} (from HTTPS_PROXY"
+    ));
+    assert!(!run.stderr.contains("proxy-user"), "{}", run.stderr);
+}
