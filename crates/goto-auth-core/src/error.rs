@@ -101,8 +101,9 @@ pub enum TransportError {
     /// retried; most often a TLS-inspecting proxy re-signs the connection with its own CA.
     #[error(
         "the certificate of {host} is not trusted: {reason}; behind a TLS-inspecting proxy, set \
-         SSL_CERT_FILE (or SSL_CERT_DIR) to a PEM file with the proxy's CA certificate (it then \
-         replaces the system's CA store); otherwise check that {url} is the host you mean"
+         SSL_CERT_FILE to a PEM file with the proxy's CA certificate (or SSL_CERT_DIR to a \
+         directory of them; either replaces the system's CA store); otherwise check that {host} \
+         is the host you mean"
     )]
     Certificate {
         /// Where the request went.
