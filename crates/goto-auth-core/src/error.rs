@@ -109,6 +109,40 @@ pub enum TransportError {
         /// The underlying cause, without secrets.
         detail: String,
     },
+    /// The server's certificate did not verify. Asking again cannot help, so this is never
+    /// retried; most often a TLS-inspecting proxy re-signs the connection with its own CA.
+    #[error(
+        "the certificate of {host} is not trusted: {reason}; behind a TLS-inspecting proxy, set \
+         SSL_CERT_FILE to a PEM file with the proxy's CA certificate (or SSL_CERT_DIR to a \
+         directory of them; either replaces the system's CA store); otherwise check that {host} \
+         is the host you mean"
+    )]
+    Certificate {
+        /// Where the request went.
+        url: String,
+        /// The host whose certificate was refused, as the URL names it.
+        host: String,
+        /// Why it was refused, in words (`it is signed by a certificate authority this machine
+        /// does not trust`, `it has expired`).
+        reason: String,
+    },
+    /// The request went through a proxy the environment names (`HTTPS_PROXY`, `HTTP_PROXY` or
+    /// `ALL_PROXY`), and the proxy could not be reached or did not connect us.
+    #[error(
+        "the proxy {proxy} (from {variables}) {detail}, on the way to {url}; check that the \
+         proxy runs and that {variables} names it, or add the host to NO_PROXY to connect directly"
+    )]
+    Proxy {
+        /// Where the request went.
+        url: String,
+        /// The proxy, as scheme, host and port only (never its credentials).
+        proxy: String,
+        /// The variables it may come from, such as `HTTPS_PROXY or ALL_PROXY`.
+        variables: String,
+        /// What went wrong, as a phrase that follows the proxy's name: `could not be reached
+        /// (Connection refused)`, `did not open a tunnel (…)`. No secrets.
+        detail: String,
+    },
     /// The answer was larger than we are willing to hold in memory.
     #[error(
         "the answer from {url} is larger than {limit} bytes, which no GoTo answer is; refusing to read it"

@@ -128,6 +128,9 @@ fn cause_of(result: &Result<HttpResponse, TransportError>) -> String {
         Err(TransportError::Connection { detail, .. }) => {
             format!("could not be reached ({detail})")
         }
+        Err(TransportError::Proxy { proxy, detail, .. }) => {
+            format!("could not be reached: the proxy {proxy} {detail}")
+        }
         Err(error) => format!("failed: {error}"),
     }
 }
@@ -250,8 +253,9 @@ pub(crate) fn after_attempt(
             status: answer.status,
             retry_after: answer.retry_after.as_deref(),
         },
-        // An answer too large to hold is no passing fault.
-        Err(TransportError::TooLarge { .. }) => return None,
+        // Neither gets better by asking again: an answer too large to hold is no passing fault,
+        // and a certificate that did not verify will not verify on the next attempt either.
+        Err(TransportError::TooLarge { .. } | TransportError::Certificate { .. }) => return None,
         Err(_) => Attempt::NoAnswer,
     };
     match retry::next(attempt, outcome, SystemTime::now(), retry::jitter()) {

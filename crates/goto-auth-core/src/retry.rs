@@ -2,7 +2,9 @@
 //!
 //! The contract: 429, 5xx and connection failures are retried, at most 4 attempts in all,
 //! honouring `Retry-After` (seconds or an HTTP date, capped), else exponential backoff with full
-//! jitter. Other answers are final: an `invalid_grant` does not get better by asking again.
+//! jitter. Other answers are final: an `invalid_grant` does not get better by asking again. So
+//! are a certificate that did not verify and an answer too large to read, which
+//! [`HttpClient::send_counting`](crate::HttpClient::send_counting) never hands to [`next`].
 
 use std::time::{Duration, SystemTime};
 

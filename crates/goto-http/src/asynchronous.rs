@@ -6,7 +6,8 @@ use goto_auth_core::{
     AsyncTransport, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, Sending, TransportError,
 };
 
-use crate::{USER_AGENT, describe, install_provider};
+use crate::failure::{Proxies, connection_failure, innermost};
+use crate::{USER_AGENT, install_provider};
 
 /// Builds the async transport: as [`connect`](crate::connect), with reqwest's async client,
 /// whose timeout covers the whole attempt, body included.
@@ -29,14 +30,27 @@ pub fn connect_async(
     }
     let inner = builder
         .build()
-        .map_err(|error| TransportError::Setup(describe(&error)))?;
-    Ok(Box::new(AsyncReqwest { inner, timeout }))
+        .map_err(|error| TransportError::Setup(innermost(&error)))?;
+    Ok(Box::new(AsyncReqwest {
+        inner,
+        timeout,
+        proxies: Proxies::from_environment(),
+    }))
 }
 
-#[derive(Debug)]
 struct AsyncReqwest {
     inner: reqwest::Client,
     timeout: Duration,
+    /// Which proxy a request goes through, to name it when it fails.
+    proxies: Proxies,
+}
+
+impl std::fmt::Debug for AsyncReqwest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AsyncReqwest")
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl AsyncTransport for AsyncReqwest {
@@ -92,10 +106,7 @@ impl AsyncReqwest {
                 timeout: self.timeout,
             }
         } else {
-            TransportError::Connection {
-                url: url.to_owned(),
-                detail: describe(error),
-            }
+            connection_failure(url, error, &self.proxies)
         }
     }
 }

@@ -14,6 +14,7 @@ pub use asynchronous::connect_async;
 
 use runtime::off_runtime;
 pub use runtime::on_runtime_thread;
+mod failure;
 
 use std::fmt;
 use std::io::Read;
@@ -24,12 +25,16 @@ use goto_auth_core::{
     HttpClient, HttpRequest, HttpResponse, MAX_BODY_BYTES, Reach, Transport, TransportError,
 };
 
+use crate::failure::{Proxies, connection_failure, innermost};
+
 /// The user agent every request carries.
 pub const USER_AGENT: &str = concat!("goto-xtask/", env!("CARGO_PKG_VERSION"));
 
 /// Builds a client whose every attempt is bounded by `timeout`, for hosts of `reach`: with
 /// [`Reach::LoopbackHttp`] no CA certificate is loaded (nothing will be verified), otherwise the
-/// platform's verifier checks every certificate.
+/// platform's verifier checks every certificate, against the CA certificates of `SSL_CERT_FILE`
+/// or `SSL_CERT_DIR` when either is set (rustls-native-certs reads them), else the system's.
+/// Proxies come from `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as curl reads them.
 ///
 /// # Errors
 ///
@@ -44,11 +49,21 @@ pub fn connect(timeout: Duration, reach: Reach) -> Result<HttpClient, TransportE
     if reach == Reach::LoopbackHttp {
         builder = builder.tls_certs_only(std::iter::empty());
     }
-    let inner =
-        off_runtime(|| builder.build()).map_err(|error| TransportError::Setup(describe(&error)))?;
+    let inner = off_runtime(|| builder.build()).map_err(|error| {
+        // Building fails with reach https when no CA certificate could be loaded, most often
+        // because one of these variables names a missing or empty file.
+        let hint = if reach == Reach::Https {
+            "; if SSL_CERT_FILE or SSL_CERT_DIR is set, it must name a PEM file (or a directory) \
+             of CA certificates"
+        } else {
+            ""
+        };
+        TransportError::Setup(format!("{}{hint}", innermost(&error)))
+    })?;
     Ok(HttpClient::new(ReqwestTransport {
         inner: Some(inner),
         timeout,
+        proxies: Proxies::from_environment(),
     }))
 }
 
@@ -66,6 +81,8 @@ struct ReqwestTransport {
     /// Always `Some` until dropped (see the `Drop` impl).
     inner: Option<reqwest::blocking::Client>,
     timeout: Duration,
+    /// The proxies reqwest uses, to name the one a failed connection went through.
+    proxies: Proxies,
 }
 
 impl Drop for ReqwestTransport {
@@ -174,10 +191,7 @@ impl ReqwestTransport {
         if error.is_timeout() {
             self.timeout_error(url)
         } else {
-            TransportError::Connection {
-                url: url.to_owned(),
-                detail: describe(error),
-            }
+            connection_failure(url, error, &self.proxies)
         }
     }
 
@@ -196,14 +210,4 @@ impl ReqwestTransport {
             }
         }
     }
-}
-
-/// The innermost cause of a reqwest error: reqwest's own top line ("error sending request
-/// for url (…)") says less than the cause ("Connection refused"). URLs never carry secrets here.
-fn describe(error: &reqwest::Error) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }

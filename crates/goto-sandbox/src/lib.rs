@@ -1,5 +1,5 @@
 //! A faithful local GoTo: the OAuth token endpoint and the read-only APIs the workspace calls,
-//! served over real HTTP/1.1 on 127.0.0.1.
+//! served over real HTTP/1.1 on 127.0.0.1, plain or over TLS.
 //!
 //! What it emulates, and where each route's shape comes from (a published GoTo description, the
 //! answers integrators recorded, or a choice made here), is written down route by route in the
@@ -11,6 +11,8 @@
 //!   with GoTo's answer shapes, paging, error bodies, scopes ([`SCOPES`]) and rate limit.
 //! - A deterministic seeded world ([`seed`]) and knobs for tests: token lifetime and expiry,
 //!   latency, rate limit, injected faults ([`Fault`]), shape drift and a request log.
+//! - HTTPS on request ([`Tls`]): a certificate for 127.0.0.1 and localhost from a test CA
+//!   ([`TEST_CA_PEM`]), or an expired one, for testing the https path without the internet.
 //!
 //! One base URL serves everything, so it stands in for both the token host and the API hosts:
 //!
@@ -40,6 +42,7 @@ pub mod seed;
 mod server;
 mod state;
 mod timestamps;
+mod tls;
 
 pub use answer::NOT_SERVED;
 pub use credentials::{Client, Pat};
@@ -48,3 +51,4 @@ pub use organisation::UserId;
 pub use recording::RecordedRequest;
 pub use routes::SCOPES;
 pub use sandbox::{Options, Sandbox};
+pub use tls::{TEST_CA_PEM, Tls};

@@ -4,7 +4,7 @@
 //! else, so that `cargo xtask sandbox` and `cargo xtask demo` can read them:
 //!
 //! ```text
-//! GOTO_AUTH_URL=http://127.0.0.1:PORT
+//! GOTO_AUTH_URL=http://127.0.0.1:PORT      (https:// with --tls)
 //! GOTO_API_URL=http://127.0.0.1:PORT
 //! GOTO_CLIENT_ID=…
 //! GOTO_CLIENT_SECRET=…
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use goto_sandbox::{Options, Sandbox, seed};
+use goto_sandbox::{Options, Sandbox, Tls, seed};
 
 /// A local GoTo: the OAuth token endpoint and read-only APIs, seeded with a small organisation.
 #[derive(Debug, Parser)]
@@ -44,7 +44,14 @@ struct Arguments {
     /// AUTHZ_INSUFFICIENT_SCOPE naming SCOPE, whatever the token holds. Repeatable.
     #[arg(long, value_name = "PATH=SCOPE", value_parser = path_and_scope)]
     insufficient_scope: Vec<(String, String)>,
+    /// Serve https:// with a certificate for 127.0.0.1 and localhost from the sandbox's test CA;
+    /// clients trust it with SSL_CERT_FILE pointing at the CA's file (printed on stderr).
+    #[arg(long)]
+    tls: bool,
 }
+
+/// The test CA's file in this crate's source, for `SSL_CERT_FILE`.
+const TEST_CA_FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tls/ca.pem");
 
 /// Splits `PATH=SCOPE`; the path must be absolute and the scope non-empty.
 fn path_and_scope(text: &str) -> Result<(String, String), String> {
@@ -69,6 +76,7 @@ fn main() -> ExitCode {
             Options::default().rate_limit_per_second
         },
         retry_after: !arguments.no_retry_after,
+        tls: if arguments.tls { Tls::TestCa } else { Tls::Off },
         ..Options::default()
     };
     let sandbox = match Sandbox::start_with(options) {
@@ -105,6 +113,12 @@ fn main() -> ExitCode {
         "goto-sandbox: a seeded GoTo is serving on {base_url} as {} (Ctrl-C stops it)",
         seed::ADMIN_EMAIL
     );
+    if arguments.tls {
+        eprintln!(
+            "goto-sandbox: its certificate is signed by the sandbox's test CA; trust it with \
+             SSL_CERT_FILE={TEST_CA_FILE}"
+        );
+    }
     // The server runs on the sandbox's own thread; this one only keeps the process alive until a
     // signal ends it, which also ends the sandbox.
     loop {

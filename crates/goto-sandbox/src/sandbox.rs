@@ -11,6 +11,7 @@ use crate::faults::Fault;
 use crate::recording::RecordedRequest;
 use crate::server::{self, lock};
 use crate::state::State;
+use crate::tls::{self, Tls};
 use crate::{Client, Pat, oauth, seed};
 
 /// How a sandbox starts; every knob can also be turned later on the running [`Sandbox`].
@@ -26,6 +27,8 @@ pub struct Options {
     pub retry_after: bool,
     /// The `expires_in` of minted access tokens, in seconds; 0 or negative mints expired tokens.
     pub token_lifetime_seconds: i64,
+    /// Plain HTTP (the default) or HTTPS with the test CA's certificate (see [`Tls`]).
+    pub tls: Tls,
 }
 
 impl Default for Options {
@@ -37,6 +40,7 @@ impl Default for Options {
             rate_limit_per_second: Some(10),
             retry_after: true,
             token_lifetime_seconds: 3600,
+            tls: Tls::Off,
         }
     }
 }
@@ -48,6 +52,7 @@ impl Default for Options {
 /// connection, including ones stalled by an injected fault.
 pub struct Sandbox {
     address: SocketAddr,
+    tls: Tls,
     state: Arc<Mutex<State>>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -81,6 +86,7 @@ impl Sandbox {
     /// When the port cannot be bound (for example because it is taken) or the server thread
     /// cannot be started.
     pub fn start_with(options: Options) -> std::io::Result<Sandbox> {
+        let acceptor = tls::acceptor(options.tls)?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, options.port))?;
         listener.set_nonblocking(true)?;
         let address = listener.local_addr()?;
@@ -93,22 +99,28 @@ impl Sandbox {
         let thread = std::thread::Builder::new()
             .name(format!("goto-sandbox-{}", address.port()))
             .spawn(move || {
-                runtime.block_on(server::serve(listener, server_state, shutdown_received));
+                runtime.block_on(server::serve(
+                    listener,
+                    acceptor,
+                    server_state,
+                    shutdown_received,
+                ));
             })?;
         Ok(Sandbox {
             address,
+            tls: options.tls,
             state,
             shutdown: Some(shutdown),
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    /// `http://127.0.0.1:PORT` (`https://` in a [`Tls`] mode), without a trailing slash.
     ///
     /// It serves the token endpoint and every API path, so it is both `GOTO_AUTH_URL` and
     /// `GOTO_API_URL`.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.address)
+        format!("{}://{}", self.tls.scheme(), self.address)
     }
 
     /// The socket address the sandbox listens on.

@@ -40,9 +40,15 @@ pub(crate) fn lock(state: &Mutex<State>) -> MutexGuard<'_, State> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Accepts connections until `shutdown` fires, serving each on its own task.
+/// How long a client gets to complete the TLS handshake before the connection is dropped.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections until `shutdown` fires, serving each on its own task; over TLS when
+/// `tls` is given. A failed handshake (a client that does not trust the certificate) ends the
+/// connection before any request, so nothing is recorded for it.
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<Mutex<State>>,
     mut shutdown: oneshot::Receiver<()>,
 ) {
@@ -59,19 +65,37 @@ pub(crate) async fn serve(
                     continue;
                 };
                 let state = Arc::clone(&state);
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let service = service_fn(move |request| handle(Arc::clone(&state), request));
-                    // Errors here are clients hanging up or faults dropping the connection on
-                    // purpose; either way there is nobody left to tell.
-                    let _ = http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    match tls {
+                        None => serve_connection(stream, state).await,
+                        Some(acceptor) => {
+                            let handshake =
+                                tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+                            if let Ok(Ok(stream)) = handshake.await {
+                                serve_connection(stream, state).await;
+                            }
+                        }
+                    }
                 });
             }
         }
     }
+}
+
+/// Serves HTTP/1.1 on one connection, plain or TLS, until either side closes it.
+async fn serve_connection<S>(stream: S, state: Arc<Mutex<State>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = service_fn(move |request| handle(Arc::clone(&state), request));
+    // Errors here are clients hanging up or faults dropping the connection on purpose; either
+    // way there is nobody left to tell.
+    let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 /// The error a service returns to make hyper close the connection without answering.

@@ -12,6 +12,12 @@ mod support;
 /// concurrent runs).
 mod token;
 
+/// The HTTPS path: the sandbox's TLS mode trusted through `SSL_CERT_FILE` or `SSL_CERT_DIR`, or
+/// not (failing at once, naming the host and the remedy), an expired certificate, `HTTPS_PROXY`
+/// through a CONNECT proxy on 127.0.0.1, `NO_PROXY`, and an unreachable or refusing proxy named
+/// as such, without its credentials.
+mod https;
+
 /// `status` and `init`.
 mod status_init;
 

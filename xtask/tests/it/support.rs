@@ -70,8 +70,25 @@ pub fn dotenv_value(path: &Path, key: &str) -> Option<String> {
         .map(|(_, v)| v)
 }
 
-/// A command line for the xtask binary, run in an environment cleared of GOTO_* variables, CI
-/// and colour settings, so that the developer's shell cannot change a test's outcome.
+/// Variables the HTTP stack reads by itself (reqwest the proxies, rustls-native-certs the CA
+/// store): a developer's proxy would otherwise see every test's loopback traffic, and a CA
+/// file of theirs would decide the HTTPS tests. The tests that need them set them.
+pub const NETWORK_VARIABLES: [&str; 10] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+/// A command line for the xtask binary, run in an environment cleared of GOTO_* variables, CI,
+/// colour settings, proxies and CA locations, so that the developer's shell cannot change a
+/// test's outcome.
 pub struct Xtask {
     command: Command,
     secrets: Vec<String>,
@@ -92,6 +109,7 @@ pub fn xtask_from(program: &Path, args: &[&str]) -> Xtask {
             || key == "CI"
             || key.starts_with("GITHUB_")
             || key == "NO_COLOR"
+            || NETWORK_VARIABLES.contains(&&*key)
         {
             command.env_remove(&*key);
         }

@@ -19,7 +19,7 @@ use goto_auth_core::{ExchangeError, TransportError};
 use goto_auth_core::{HttpResponse, Reach};
 use goto_auth_core::{exchange, parse_token_response, token_request};
 use goto_auth_core::{read_file, update_file};
-use goto_sandbox::{Fault, FaultKind, Sandbox, seed};
+use goto_sandbox::{Fault, FaultKind, Options, Sandbox, Tls, seed};
 
 /// A JWT-shaped token that injected answers carry, as a server might echo one.
 const ECHOED_TOKEN: &str =
@@ -346,6 +346,27 @@ fn ok_every_transport_error_is_redacted() {
         "{refused}"
     );
     assert_error_redacted("refused connection", &refused, &[]);
+
+    // A certificate that does not verify: the sandbox's TLS mode, whose test CA no store holds.
+    let https = Sandbox::start_with(Options {
+        tls: Tls::TestCa,
+        ..Options::default()
+    })
+    .unwrap();
+    let mut to_https = request.clone();
+    to_https.url = format!("{}/oauth/token", https.base_url());
+    let untrusted = goto_http::connect(Duration::from_secs(5), Reach::Https)
+        .unwrap()
+        .send_counting(&to_https, |_| {
+            panic!("a certificate failure is never retried")
+        });
+    assert_eq!(untrusted.made, 1);
+    let untrusted = untrusted.result.expect_err("the test CA is not trusted");
+    assert!(
+        matches!(untrusted, TransportError::Certificate { ref host, .. } if host == "127.0.0.1"),
+        "{untrusted}"
+    );
+    assert_error_redacted("untrusted certificate", &untrusted, &[]);
 }
 
 #[test]

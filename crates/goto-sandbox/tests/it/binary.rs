@@ -9,7 +9,7 @@ use goto_sandbox::seed;
 use crate::support::{Reply, basic, client, form};
 
 /// Kills the child when the test ends, passed or failed.
-pub struct Running(Child);
+pub struct Running(pub Child);
 
 impl Drop for Running {
     fn drop(&mut self) {

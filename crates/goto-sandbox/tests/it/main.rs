@@ -12,4 +12,5 @@ mod rate_limit; // 429 past N requests per second per API, with and without Retr
 mod request_log; // Sandbox::requests: every request in order, whole, case-insensitive header lookup
 mod shape_drift; // set_shape_drift: answers gain `externalId` and rename `name` to `label`
 mod support; // the harness: a loopback HTTP client and helpers to exchange tokens and call routes
+mod tls; // the HTTPS mode: the test CA's certificate for 127.0.0.1 and localhost, refused without the CA, expired, and --tls
 mod token_endpoint; // POST /oauth/token: the PAT grant's success, every error, form encoding, /oauth/v2

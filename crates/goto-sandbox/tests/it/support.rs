@@ -15,17 +15,35 @@ pub fn client() -> reqwest::blocking::Client {
 }
 
 pub fn client_with_timeout(timeout: Duration) -> reqwest::blocking::Client {
+    client_builder()
+        .timeout(timeout)
+        .build()
+        .expect("a reqwest client builds")
+}
+
+/// A client that trusts exactly the certificates in `pem` (none when empty): for the sandbox's
+/// HTTPS mode, where the outcome must not depend on this machine's CA store.
+pub fn client_trusting(pem: &str) -> reqwest::blocking::Client {
+    let certificates = if pem.is_empty() {
+        Vec::new()
+    } else {
+        reqwest::Certificate::from_pem_bundle(pem.as_bytes()).expect("PEM certificates")
+    };
+    client_builder()
+        .tls_certs_only(certificates)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a reqwest client builds")
+}
+
+fn client_builder() -> reqwest::blocking::ClientBuilder {
     static CRYPTO_PROVIDER: Once = Once::new();
     CRYPTO_PROVIDER.call_once(|| {
         // reqwest sets up TLS even when only http:// is used; another test thread may have
         // installed the same provider first, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
     });
-    reqwest::blocking::Client::builder()
-        .no_proxy()
-        .timeout(timeout)
-        .build()
-        .expect("a reqwest client builds")
+    reqwest::blocking::Client::builder().no_proxy()
 }
 
 /// What came back: status, headers (names lower case) and the whole body.
