@@ -533,7 +533,8 @@ pub enum EnvFileError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
-    /// Writing the new contents, replacing the file or syncing it failed.
+    /// Making the temporary file, writing the new contents, replacing the file or syncing it
+    /// failed.
     #[error("cannot write env file {path}")]
     Write {
         /// The path as the caller gave it.

@@ -1,18 +1,23 @@
-//! Crash safety of the env file: `token --force` killed with SIGKILL at any moment, and many
-//! forced runs at once.
+//! Crash safety of the env file: `token --force` killed with SIGKILL at any moment, ended by
+//! SIGINT, SIGTERM or SIGHUP while it waits on the token endpoint, and many forced runs at once.
 //!
 //! SIGKILL cannot be caught, so no destructor or clean-up code runs: what the file holds then is
 //! exactly what the atomic write guarantees. The contract promises the old file or the new one,
 //! never a torn one, and nothing lost when runs overlap.
 //!
-//! A killed writer can leave its temporary file (`..env.goto-auth.XXXXXX.tmp`) behind: `tempfile` removes
-//! it on drop, which SIGKILL skips. The next writer removes it under the lock, so leftovers never
-//! pile up: at most one is there after a kill, and none after a run that ends.
+//! The temporary file of the atomic write (`..env.goto-auth.XXXXXX.tmp`) exists only while the
+//! new contents are written and renamed into place, never during the exchange. `token` installs
+//! no handler for SIGINT, SIGTERM or SIGHUP, so their default action ends it at once, and during
+//! the exchange that leaves nothing behind. A writer killed inside the write itself can leave the
+//! temporary file: `tempfile` removes it on drop, which a signal's default action skips. The next
+//! writer removes it under the lock, so leftovers never pile up: at most one is there after a
+//! kill, and none after a run that ends.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use rustix::process::Signal;
 
 use crate::support::*;
 
@@ -239,6 +244,77 @@ fn sigkill_at_any_moment_leaves_the_old_file_or_the_new_one() {
     ws.xtask(&["api", "/identity/v1/Users/me"])
         .run()
         .assert_code(0);
+}
+
+/// The signals that end a run from a terminal (Ctrl-C), a CI runner or a process manager, and
+/// a closed terminal or SSH session, with their numbers.
+const STOP_SIGNALS: [(Signal, i32, &str); 3] = [
+    (Signal::INT, 2, "SIGINT"),
+    (Signal::TERM, 15, "SIGTERM"),
+    (Signal::HUP, 1, "SIGHUP"),
+];
+
+/// How long the slow token endpoint keeps a run waiting: far longer than the test waits.
+const SLOW_EXCHANGE: Duration = Duration::from_secs(60);
+
+/// How long a run may take to reach the token endpoint on a busy machine.
+const REACH_EXCHANGE: Duration = Duration::from_secs(30);
+
+#[test]
+fn sigint_sigterm_or_sighup_during_the_exchange_leave_the_file_as_it_was_and_nothing_beside_it() {
+    let sandbox = Sandbox::start();
+    let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
+    ws.xtask(&["token"]).run().assert_code(0);
+    let before = ws.contents();
+    assert_eq!(others_in(ws.dir()), Vec::<String>::new());
+    sandbox.set_route_latency("/oauth/token", SLOW_EXCHANGE);
+
+    for (signal, number, name) in STOP_SIGNALS {
+        let requests = token_requests(&sandbox);
+        let mut run = ws.xtask(&["token", "--force"]).spawn();
+        let deadline = Instant::now() + REACH_EXCHANGE;
+        while token_requests(&sandbox) == requests {
+            assert!(
+                !run.has_exited(),
+                "{name}: the run ended before its exchange"
+            );
+            assert!(
+                Instant::now() < deadline,
+                "{name}: no exchange after {REACH_EXCHANGE:?}"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // The run holds the file's lock and waits on the token endpoint.
+        assert_eq!(
+            others_in(ws.dir()),
+            Vec::<String>::new(),
+            "{name}: no temporary file while the exchange waits"
+        );
+        run.signal(signal);
+        let (run, ended_by) = run.wait_with_signal();
+        assert_eq!(
+            ended_by,
+            Some(number),
+            "{name}: the run ends by the signal\n{}",
+            run.stderr
+        );
+        assert_eq!(ws.contents(), before, "{name}: the env file is unchanged");
+        assert_eq!(
+            others_in(ws.dir()),
+            Vec::<String>::new(),
+            "{name}: nothing is left beside the env file"
+        );
+    }
+
+    // The lock went with each run: the next one stores a new token and leaves nothing either.
+    sandbox.set_route_latency("/oauth/token", Duration::ZERO);
+    ws.xtask(&["token", "--force"]).run().assert_code(0);
+    assert_ne!(ws.contents(), before);
+    assert_eq!(
+        without_token_lines(&ws.contents()),
+        without_token_lines(&before)
+    );
+    assert_eq!(others_in(ws.dir()), Vec::<String>::new());
 }
 
 #[test]

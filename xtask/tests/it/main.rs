@@ -70,7 +70,8 @@ mod faults;
 mod interop;
 
 /// Crash safety: `token --force` killed with SIGKILL while it writes leaves the old file or the
-/// new one; sixteen forced runs at once lose nothing.
+/// new one; ended by SIGINT, SIGTERM or SIGHUP during the exchange, it leaves the file unchanged
+/// and no temporary file; sixteen forced runs at once lose nothing.
 mod crash;
 
 /// Snapshot hygiene: nothing under `xtask/snapshots/`, in any folder, holds a token, a secret or

@@ -278,10 +278,23 @@ impl Spawned {
         matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
+    /// Sends `signal` to the process (a catchable one, unlike [`Spawned::kill`]'s SIGKILL).
+    pub fn signal(&self, signal: rustix::process::Signal) {
+        let pid = rustix::process::Pid::from_child(&self.child);
+        rustix::process::kill_process(pid, signal).expect("send the signal");
+    }
+
     /// Waits for the process to end and scans what it printed for secrets, including every
     /// access token the env file held before or after. A process killed by a signal has code -1.
-    pub fn wait(mut self) -> Run {
+    pub fn wait(self) -> Run {
+        self.wait_with_signal().0
+    }
+
+    /// As [`Spawned::wait`], with the number of the signal that ended the process, if one did.
+    pub fn wait_with_signal(mut self) -> (Run, Option<i32>) {
+        use std::os::unix::process::ExitStatusExt as _;
         let output = self.child.wait_with_output().expect("wait for xtask");
+        let signal = output.status.signal();
         let run = Run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
@@ -291,7 +304,7 @@ impl Spawned {
         self.secrets
             .extend(self.env_file.as_deref().map(tokens_in).unwrap_or_default());
         SecretScanner(&self.secrets).check(&run, &self.allowed_on_stdout);
-        run
+        (run, signal)
     }
 }
 

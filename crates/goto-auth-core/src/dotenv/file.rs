@@ -56,19 +56,24 @@ pub fn update_file(path: &Path, updates: &[(&str, &str)]) -> Result<Written, Env
 /// - The file must be writable, and its owner's write bit set, even for root: a `0400` or `0444`
 ///   file is read-only by intent. A missing file is created with mode 0600 (it is about to hold
 ///   tokens), which also shows that its directory exists and is writable.
-/// - The temporary file of the atomic write is created at once, in the same directory, with the
-///   file's permission bits, owner and group (so root writing a user's file leaves it theirs). An
-///   owner or group that cannot be kept refuses the open. A directory that cannot hold the
-///   temporary file (read-only, as a single bind-mounted file's often is) means the write will
-///   be made in place.
+/// - The temporary file of the atomic write is tried: created in the same directory with the
+///   file's permission bits, owner and group (so root writing a user's file leaves it theirs),
+///   and removed again at once. An owner or group that cannot be kept refuses the open. A
+///   directory that cannot hold the temporary file (read-only, as a single bind-mounted file's
+///   often is) means the write will be made in place.
 /// - An exclusive OS lock on the file is held from the open until the value is dropped, so two
 ///   runs at once cannot lose each other's keys, and a caller can decide under the lock whether
 ///   to write at all. Because a rename replaces the inode another writer may be waiting to lock,
 ///   the lock is only trusted once the path is seen to still name the locked inode; otherwise the
 ///   file is opened and locked again.
 ///
-/// Nothing is left behind: no lock file; the temporary file is removed unless it became the
-/// file; a file this value created is removed again when it is dropped without a write.
+/// Nothing is left behind: no lock file; a file this value created is removed again when it is
+/// dropped without a write. The temporary file exists only inside [`LockedEnvFile::write`], from
+/// just before the new contents are written until the rename, and is removed on every error: while
+/// the caller waits on a token exchange there is none, so a process ended by a signal at that
+/// point (its default action, with no handler: a library installs none) leaves nothing behind.
+/// Only a process ended inside the write itself can leave one, and the next writer removes it
+/// under the lock.
 pub struct LockedEnvFile {
     /// The path as the caller gave it, for messages.
     path: PathBuf,
@@ -80,8 +85,8 @@ pub struct LockedEnvFile {
     /// What [`LockedEnvFile::parse`] read from `contents`, kept so that the write does not parse
     /// the same text again.
     parsed: OnceCell<EnvFile>,
-    /// The temporary file of the atomic write; `None` when the directory cannot hold one.
-    staged: Option<tempfile::NamedTempFile>,
+    /// How the write will be made, as the open found.
+    staging: Staging,
     written: bool,
 }
 
@@ -132,7 +137,7 @@ impl LockedEnvFile {
             created,
             contents: String::new(),
             parsed: OnceCell::new(),
-            staged: None,
+            staging: Staging::InPlace,
             written: false,
         };
         let metadata = locked.file.metadata().map_err(read_error)?;
@@ -151,7 +156,17 @@ impl LockedEnvFile {
         let mut bytes = Vec::new();
         (&locked.file).read_to_end(&mut bytes).map_err(read_error)?;
         locked.contents = text(bytes, path)?;
-        locked.staged = stage(&locked.target, &metadata, path)?;
+        // The trial run of the atomic write's first step. The temporary file is removed again at
+        // once (a failed removal is untidy, not unsafe: the next writer removes it) and made
+        // afresh by `write`.
+        let owner = Owner::of(&metadata);
+        locked.staging = match stage(&locked.target, owner, path)? {
+            Some(trial) => {
+                let _ = trial.close();
+                Staging::Atomic(owner)
+            }
+            None => Staging::InPlace,
+        };
         Ok(locked)
     }
 
@@ -188,9 +203,10 @@ impl LockedEnvFile {
     /// # Errors
     ///
     /// [`EnvFileError::InvalidKey`], [`EnvFileError::Unportable`], [`EnvFileError::Parse`] and
-    /// [`EnvFileError::Verify`] leave the file untouched. [`EnvFileError::Write`] means writing or
-    /// syncing failed; the file is either untouched or, when only the final directory sync
-    /// failed, already replaced.
+    /// [`EnvFileError::Verify`] leave the file untouched. [`EnvFileError::Write`] means creating
+    /// the temporary file (which the open tried, but which is only made now), writing or syncing
+    /// failed; the file is either untouched or, when only the final directory sync failed,
+    /// already replaced.
     pub fn write(mut self, updates: &[(&str, &str)]) -> Result<Written, EnvFileError> {
         let path = self.path.clone();
         // What `parse` read, if it was called: the contents have not changed since.
@@ -212,7 +228,13 @@ impl LockedEnvFile {
             path: path.clone(),
             source,
         };
-        let written = match self.staged.take() {
+        let staged = match &self.staging {
+            Staging::Atomic(owner) => {
+                stage(&self.target, *owner, &path).map_err(|error| not_staged(error, &path))?
+            }
+            Staging::InPlace => None,
+        };
+        let written = match staged {
             Some(staged) => match replace(staged, &self.target, &edited) {
                 Ok(()) => Written::Changed,
                 Err(error) if rename_refused(&error) => {
@@ -221,6 +243,8 @@ impl LockedEnvFile {
                 }
                 Err(error) => return Err(write_error(error)),
             },
+            // The directory could hold a temporary file at the open but no longer can (made
+            // read-only since): in place, as if the open had found it so.
             None => {
                 write_in_place(&self.file, &edited).map_err(write_error)?;
                 Written::ChangedInPlace
@@ -228,6 +252,53 @@ impl LockedEnvFile {
         };
         self.written = true;
         Ok(written)
+    }
+}
+
+/// How [`LockedEnvFile::write`] will write, as [`LockedEnvFile::open`] found by trying.
+enum Staging {
+    /// Through a temporary file given the file's owner, group and permission bits as they were
+    /// when it was locked, then renamed over the file.
+    Atomic(Owner),
+    /// Over the file itself: its directory cannot hold a temporary file.
+    InPlace,
+}
+
+/// The owner, group and permission bits a file's replacement must be given.
+#[derive(Debug, Clone, Copy)]
+struct Owner {
+    uid: u32,
+    gid: u32,
+    mode: u32,
+}
+
+impl Owner {
+    fn of(metadata: &fs::Metadata) -> Owner {
+        Owner {
+            uid: metadata.uid(),
+            gid: metadata.gid(),
+            mode: metadata.mode() & 0o7777,
+        }
+    }
+}
+
+/// The error of a temporary file that the open could make but the write cannot (the directory
+/// filled up, or its owner or group changed meanwhile). It is a failed write, after any request:
+/// the open's own errors would say that nothing was sent.
+fn not_staged(error: EnvFileError, path: &Path) -> EnvFileError {
+    let source = match error {
+        EnvFileError::Write { source, .. } | EnvFileError::OwnerNotKept { source, .. } => source,
+        other => io::Error::other(other.to_string()),
+    };
+    EnvFileError::Write {
+        path: path.to_owned(),
+        source: io::Error::new(
+            source.kind(),
+            format!(
+                "the temporary file of the atomic write could not be made ({source}); the file \
+                 was left unchanged"
+            ),
+        ),
     }
 }
 
@@ -454,12 +525,14 @@ const TEMPORARY_MARK: &str = "goto-auth.";
 /// bits, owner and group. `Ok(None)` when the directory cannot hold it, so the write will be made
 /// in place.
 ///
-/// The caller holds the lock on the file `target` names, so no other writer is between creating
-/// its temporary file and renaming it: any temporary file already there was left by a writer that
-/// was killed, and is removed first.
+/// [`LockedEnvFile::open`] calls it as a trial and removes what it made at once;
+/// [`LockedEnvFile::write`] calls it again for the write itself. The caller holds the lock on the
+/// file `target` names, so no other writer is between creating its temporary file and renaming
+/// it: any temporary file already there was left by a writer that was killed, and is removed
+/// first.
 fn stage(
     target: &Path,
-    metadata: &fs::Metadata,
+    owner: Owner,
     path: &Path,
 ) -> Result<Option<tempfile::NamedTempFile>, EnvFileError> {
     let directory = parent_dir(target);
@@ -491,18 +564,18 @@ fn stage(
         path: path.to_owned(),
         source,
     })?;
-    if (current.uid(), current.gid()) != (metadata.uid(), metadata.gid()) {
-        std::os::unix::fs::fchown(new, Some(metadata.uid()), Some(metadata.gid())).map_err(
-            |source| EnvFileError::OwnerNotKept {
+    if (current.uid(), current.gid()) != (owner.uid, owner.gid) {
+        std::os::unix::fs::fchown(new, Some(owner.uid), Some(owner.gid)).map_err(|source| {
+            EnvFileError::OwnerNotKept {
                 path: path.to_owned(),
-                uid: metadata.uid(),
-                gid: metadata.gid(),
+                uid: owner.uid,
+                gid: owner.gid,
                 source,
-            },
-        )?;
+            }
+        })?;
     }
     // After the chown, which may clear set-id bits.
-    new.set_permissions(Permissions::from_mode(metadata.mode() & 0o7777))
+    new.set_permissions(Permissions::from_mode(owner.mode))
         .map_err(|source| EnvFileError::Write {
             path: path.to_owned(),
             source,

@@ -90,6 +90,86 @@ fn ok_write_after_parse_writes_what_update_file_writes() {
     assert_eq!(first.map(|(_, v)| v.as_str()), Some("eyJ.new-token"));
 }
 
+/// A caller opens the file before a token exchange and writes after it: in between, while the
+/// exchange may wait for seconds, no temporary file exists, so a process ended then by a signal's
+/// default action leaves nothing behind. The open still tries the temporary file (it removes one
+/// a killed writer left), and the write still replaces the file atomically.
+#[test]
+fn ok_no_temporary_file_exists_between_the_open_and_the_write() {
+    let (dir, path) = env_file("GOTO_PAT=pat\n");
+    fs::write(dir.path().join("..env.goto-auth.Ab12Cd.tmp"), "").unwrap();
+    let inode = fs::metadata(&path).unwrap().ino();
+    let locked = LockedEnvFile::open(&path).unwrap();
+    assert_eq!(names_in(dir.path()), [".env"], "after the open");
+    assert_eq!(
+        locked.write(&[("GOTO_ACCESS_TOKEN", "eyJ.new")]).unwrap(),
+        Written::Changed
+    );
+    assert_ne!(
+        fs::metadata(&path).unwrap().ino(),
+        inode,
+        "replaced by a rename"
+    );
+    assert_eq!(names_in(dir.path()), [".env"], "after the write");
+
+    // A missing file: the open creates it, and that is all it leaves until the write.
+    let missing = dir.path().join("new.env");
+    let locked = LockedEnvFile::open(&missing).unwrap();
+    assert_eq!(names_in(dir.path()), [".env", "new.env"]);
+    drop(locked);
+    assert_eq!(names_in(dir.path()), [".env"], "dropped unwritten");
+}
+
+/// The open found that the directory can hold a temporary file; by the write it cannot (made
+/// read-only meanwhile, read-only by intent even for root): the token is written in place
+/// rather than lost.
+#[test]
+fn ok_a_directory_made_read_only_after_the_open_is_written_in_place() {
+    let (dir, path) = env_file("GOTO_PAT=pat\n");
+    let inode = fs::metadata(&path).unwrap().ino();
+    let locked = LockedEnvFile::open(&path).unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o555)).unwrap();
+    let written = locked.write(&[("GOTO_ACCESS_TOKEN", "eyJ.new")]);
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(written.unwrap(), Written::ChangedInPlace);
+    assert_eq!(fs::metadata(&path).unwrap().ino(), inode);
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        "GOTO_PAT=pat\nGOTO_ACCESS_TOKEN=eyJ.new\n"
+    );
+    assert_eq!(names_in(dir.path()), [".env"]);
+}
+
+/// The temporary file is made again by the write; when that fails after the open succeeded (here
+/// the directory was moved away meanwhile), the write fails, says the file was left unchanged,
+/// and leaves it so.
+#[test]
+fn err_a_temporary_file_the_write_cannot_make_leaves_the_file_unchanged() {
+    let parent = tempfile::tempdir().unwrap();
+    let (before, after) = (parent.path().join("app"), parent.path().join("moved"));
+    fs::create_dir(&before).unwrap();
+    let path = before.join(".env");
+    fs::write(&path, "GOTO_PAT=pat\n").unwrap();
+    let locked = LockedEnvFile::open(&path).unwrap();
+    fs::rename(&before, &after).unwrap();
+    let error = locked
+        .write(&[("GOTO_ACCESS_TOKEN", "eyJ.new")])
+        .unwrap_err();
+    assert!(matches!(error, EnvFileError::Write { .. }), "{error:?}");
+    let message = format!("{error}: {}", std::error::Error::source(&error).unwrap());
+    assert!(
+        message.contains("the temporary file of the atomic write could not be made")
+            && message.contains("the file was left unchanged")
+            && !message.contains("nothing was sent"),
+        "{message}"
+    );
+    assert_eq!(
+        fs::read_to_string(after.join(".env")).unwrap(),
+        "GOTO_PAT=pat\n"
+    );
+    assert_eq!(names_in(&after), [".env"]);
+}
+
 #[test]
 fn ok_unchanged_update_does_not_rewrite() {
     let (_dir, path) = env_file("K=v\n");
