@@ -44,7 +44,7 @@ BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 MARK_BEGIN = "<!-- results:begin (written by `python3 benches/run.py --write`) -->"
 MARK_END = "<!-- results:end -->"
 
-DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "cold"]
+DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "client", "cold"]
 
 # The sandbox's seeded world (crates/goto-sandbox/src/seed.rs), used to fill the smoke catalog.
 SEED_ACCOUNT_KEY = "6408928184882201760"
@@ -192,6 +192,15 @@ def build_binaries(args, work: Path, needs: set[str]) -> dict[str, Path]:
             run(["cargo", "build", *offline, "--release", "-p", "xtask"], cwd=ROOT, env=env)
             shutil.copy2(target / "release" / "xtask", out / "xtask-release")
             bins["xtask-release"] = out / "xtask-release"
+    if "client" in needs:
+        log("building the client_bench example and the sandbox (release)")
+        run(["cargo", "build", *offline, "--release", "--features", "async", "--example", "client_bench",
+             "-p", "goto-auth"], cwd=ROOT, env=env)
+        run(["cargo", "build", *offline, "--release", "-p", "goto-sandbox"], cwd=ROOT, env=env)
+        shutil.copy2(target / "release" / "examples" / "client_bench", out / "client_bench")
+        shutil.copy2(target / "release" / "goto-sandbox", out / "goto-sandbox-release")
+        bins["client_bench"] = out / "client_bench"
+        bins["goto-sandbox-release"] = out / "goto-sandbox-release"
     if "dotenv" in needs:
         log("building the dotenv_scale example (release)")
         run(["cargo", "build", *offline, "--release", "--example", "dotenv_scale", "-p", "goto-auth-core"],
@@ -549,6 +558,43 @@ def bench_dotenv(args, work: Path, bins: dict, res: Results) -> None:
 
 
 # ----------------------------------------------------------------------------------------------
+# goto-auth in the team's own code (issue #18): the client against bare reqwest
+
+
+def bench_client(args, work: Path, bins: dict, res: Results) -> None:
+    """`GoTo::get` and `AsyncGoTo::get` with a cached token against reqwest's blocking and async
+    clients sending the same GET by hand and parsing the JSON (release builds, interleaved inside
+    one process by the `client_bench` example, median per round); then 100 first callers at once
+    against one, each with a fresh client, the exchange included."""
+    rounds = args.rounds
+    bench = str(bins["client_bench"])
+    with Sandbox(bins["goto-sandbox-release"], "--no-rate-limit") as sandbox:
+        env_file = sandbox.env_file(work / "client.env")
+        gets: list[dict] = []
+        crowds: list[dict] = []
+        log(f"client: {rounds} rounds of get (9 x 300 calls each) and crowd (100 callers)")
+        for _ in range(rounds):
+            out = run([bench, "get", str(env_file), "9", "300"], env=clean_env())
+            gets.append({k: int(v) for k, v in (kv.split("=", 1) for kv in out.stdout.split())})
+            out = run([bench, "crowd", str(env_file), "100"], env=clean_env())
+            crowds.append({k: int(v) for k, v in (kv.split("=", 1) for kv in out.stdout.split())})
+    m = {k: median([g[k] for g in gets]) for k in gets[0]}
+    r = f"{rounds}x9x300"
+    res.ratio("client", "GoTo::get, cached token (release)", "reqwest blocking GET + JSON by hand",
+              m["blocking_ns"], m["bare_blocking_ns"], unit="ns", goal=args.goal_client, runs=r)
+    res.ratio("client", "AsyncGoTo::get, cached token (release)", "reqwest async GET + JSON by hand",
+              m["async_ns"], m["bare_async_ns"], unit="ns", goal=args.goal_client, runs=r)
+    c = {k: median([g[k] for g in crowds]) for k in crowds[0]}
+    exchanges = {g["callers_100_exchanges"] for g in crowds} | {g["callers_1_exchanges"] for g in crowds}
+    res.ratio("client", "100 first callers at once: exchange + 100 GETs", "1 first caller: exchange + 1 GET",
+              c["callers_100_ns"], c["callers_1_ns"], unit="ns", runs=str(rounds))
+    res.ratio("client", "100 first callers at once: access_token()", "1 first caller: access_token()",
+              c["token_100_ns"], c["token_1_ns"], unit="ns", goal=args.goal_crowd, runs=str(rounds))
+    res.note(f"client: exchanges made per crowd (1 caller and 100 callers, every round): {sorted(exchanges)}")
+    res.raw["client"] = {"get": gets, "crowd": crowds}
+
+
+# ----------------------------------------------------------------------------------------------
 # 1. cold builds
 
 
@@ -776,6 +822,8 @@ def main() -> int:
     parser.add_argument("--goal-token", type=float, default=1.3)
     parser.add_argument("--goal-cached", type=float, default=1.5)
     parser.add_argument("--goal-smoke", type=float, default=1.2)
+    parser.add_argument("--goal-client", type=float, default=1.1)
+    parser.add_argument("--goal-crowd", type=float, default=1.5)
     args = parser.parse_args()
     args.runs = args.runs or (8 if args.quick else 20)
     args.rounds = args.rounds or (3 if args.quick else 5)

@@ -8,7 +8,9 @@
 
 use std::process::ExitCode;
 
-use goto_auth::blocks::{CallError, ConfigError, EnvFileError, SessionError, UrlError};
+use goto_auth::blocks::{
+    CallError, ConfigError, EnvFileError, ExchangeError, SessionError, TransportError, UrlError,
+};
 
 use crate::ui::Ui;
 
@@ -84,6 +86,20 @@ pub fn finish(result: anyhow::Result<()>, ui: &Ui) -> ExitCode {
 /// lacks a scope is fixed on the client and the PAT, and then `token --force` exchanges the new
 /// PAT.
 fn command_remedy(error: &anyhow::Error) -> &'static str {
+    let timed_out = error.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<TransportError>(),
+            Some(TransportError::Timeout { .. })
+        ) || cause
+            .downcast_ref::<CallError>()
+            .is_some_and(call_timed_out)
+            || cause
+                .downcast_ref::<SessionError>()
+                .is_some_and(session_timed_out)
+    });
+    if timed_out {
+        return " (--timeout SECS)";
+    }
     let new_pat_needed = error.chain().any(|cause| {
         cause.downcast_ref::<CallError>().is_some_and(|call| {
             matches!(
@@ -126,6 +142,32 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
                 .is_some_and(is_unreadable)
     });
     if is_usage { USAGE } else { FAILURE }
+}
+
+/// Whether a call's failure was a timeout, after retries or not.
+fn call_timed_out(error: &CallError) -> bool {
+    match error {
+        CallError::Transport(TransportError::Timeout { .. }) => true,
+        CallError::Retried { last, .. } => call_timed_out(last),
+        CallError::Session(session) => session_timed_out(session),
+        _ => false,
+    }
+}
+
+/// Whether getting a token failed by a timeout, after retries or not.
+fn session_timed_out(error: &SessionError) -> bool {
+    fn exchange_timed_out(error: &ExchangeError) -> bool {
+        match error {
+            ExchangeError::Transport(TransportError::Timeout { .. }) => true,
+            ExchangeError::Retried { last, .. } => exchange_timed_out(last),
+            _ => false,
+        }
+    }
+    match error {
+        SessionError::Transport(TransportError::Timeout { .. }) => true,
+        SessionError::Exchange(exchange) => exchange_timed_out(exchange),
+        _ => false,
+    }
 }
 
 /// Whether an env-file error means the file could not be read or is not one the tool may write

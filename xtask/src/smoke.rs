@@ -163,7 +163,8 @@ impl flags::Smoke {
             ctx.ui.warn(&format!("could not write {what}: {failure}"));
         };
         if ctx.environment.github_actions {
-            ctx.ui.workflow_commands(&github::not_run_annotation(&reason));
+            ctx.ui
+                .workflow_commands(&github::not_run_annotation(&reason));
             if let Some(summary) = &ctx.environment.github_step_summary
                 && let Err(failure) = append(summary, &github::step_summary_not_run(&reason))
             {

@@ -1,7 +1,7 @@
 //! Authenticated API calls: which host a path lives on, the request, and a short secret-free
 //! summary of an error answer.
 
-use crate::error::CallError;
+use crate::error::{CallError, Error, retried};
 use crate::http::{HttpRequest, HttpResponse};
 use crate::redact::Redactor;
 use crate::secret::AccessToken;
@@ -31,7 +31,8 @@ pub struct Answer {
 }
 
 /// Reads an API's answer: a 2xx answer's JSON (`None` for an empty body), or the typed failure,
-/// its texts built through `redactor`, which knows every secret of the call.
+/// its texts built through the redactor `redactor` makes, which knows every secret of the call
+/// (made only for a failure: a successful call needs none).
 ///
 /// # Errors
 ///
@@ -41,34 +42,11 @@ pub fn read_answer(
     method: &str,
     path: &str,
     answer: HttpResponse,
-    redactor: &Redactor,
+    redactor: impl FnOnce() -> Redactor,
 ) -> Result<Answer, CallError> {
     let status = answer.status;
-    if let Some(scope) = insufficient_scope(&answer) {
-        return Err(CallError::InsufficientScope {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            status,
-            scope,
-            summary: error_summary(&answer, redactor),
-        });
-    }
     if !(200..300).contains(&status) {
-        let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
-        let mut summary = error_summary(&answer, redactor);
-        if status == 429 {
-            summary.push_str(&crate::error::rate_limit_advice(
-                answer.retry_after.as_deref(),
-                std::time::SystemTime::now(),
-            ));
-        }
-        return Err(CallError::Refused {
-            method: method.to_owned(),
-            path: path.to_owned(),
-            status,
-            summary,
-            hint,
-        });
+        return Err(refusal(method, path, &answer, &redactor()));
     }
     if answer.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(Answer { status, json: None });
@@ -78,13 +56,80 @@ pub fn read_answer(
             status,
             json: Some(json),
         }),
-        Err(_) => Err(CallError::NotJson {
+        Err(_) => Err(not_json(method, path, &answer, &redactor())),
+    }
+}
+
+/// The typed failure of an answer outside 2xx.
+fn refusal(method: &str, path: &str, answer: &HttpResponse, redactor: &Redactor) -> CallError {
+    let status = answer.status;
+    if let Some(scope) = insufficient_scope(answer) {
+        return CallError::InsufficientScope {
             method: method.to_owned(),
             path: path.to_owned(),
             status,
-            content_type: answer.content_type.clone(),
-            excerpt: redactor.excerpt(&answer.body),
+            scope,
+            summary: error_summary(answer, redactor),
+        };
+    }
+    let hint = matches!(status, 401 | 403).then(|| rejection_hint(status));
+    let mut summary = error_summary(answer, redactor);
+    if status == 429 {
+        summary.push_str(&crate::error::rate_limit_advice(
+            answer.retry_after.as_deref(),
+            std::time::SystemTime::now(),
+        ));
+    }
+    CallError::Refused {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        status,
+        summary,
+        hint,
+    }
+}
+
+/// The failure of a 2xx answer whose body is not JSON (a captive portal's page, a cut-off
+/// answer).
+fn not_json(method: &str, path: &str, answer: &HttpResponse, redactor: &Redactor) -> CallError {
+    CallError::NotJson {
+        method: method.to_owned(),
+        path: path.to_owned(),
+        status: answer.status,
+        content_type: answer.content_type.clone(),
+        excerpt: redactor.excerpt(&answer.body),
+    }
+}
+
+/// Reads an API's answer as a `T` straight from its body (one parse; an empty body reads as
+/// `null`): [`read_answer`]'s checks, without building a `serde_json::Value` first.
+///
+/// # Errors
+///
+/// As [`read_answer`] (after `made` attempts), or [`Error::Decode`] for JSON of another shape.
+pub(crate) fn read_typed<T: serde::de::DeserializeOwned>(
+    method: &str,
+    path: &str,
+    answer: HttpResponse,
+    made: u32,
+    redactor: impl FnOnce() -> Redactor,
+) -> Result<T, Error> {
+    if !(200..300).contains(&answer.status) {
+        return Err(retried(made, refusal(method, path, &answer, &redactor())).into());
+    }
+    let body: &[u8] = if answer.body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        &answer.body
+    };
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(error) if error.is_data() => Err(Error::Decode {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            detail: crate::error::decode_detail(&error),
         }),
+        Err(_) => Err(retried(made, not_json(method, path, &answer, &redactor())).into()),
     }
 }
 

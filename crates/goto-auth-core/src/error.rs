@@ -81,6 +81,19 @@ pub enum ConfigError {
         /// or the caller alone).
         env_file: PathBuf,
     },
+    /// A credential the caller builds the configuration from was not given to it.
+    #[error(
+        "no {what} was given (`{setter}` on the builder): {}",
+        keys::where_to_find(key)
+    )]
+    NotGiven {
+        /// The key it stands for.
+        key: &'static str,
+        /// What it is, in words.
+        what: &'static str,
+        /// The builder's method that gives it.
+        setter: &'static str,
+    },
     /// A URL key is unusable.
     #[error(transparent)]
     Url(#[from] UrlError),
@@ -94,7 +107,7 @@ pub enum ConfigError {
 #[non_exhaustive]
 pub enum TransportError {
     /// An attempt took longer than the timeout.
-    #[error("no answer from {url} within {} s; check your network, or allow more time with --timeout", timeout.as_secs())]
+    #[error("no answer from {url} within {}; check your network, or allow a longer timeout", seconds_or_millis(*timeout))]
     Timeout {
         /// Where the request went.
         url: String,
@@ -156,6 +169,15 @@ pub enum TransportError {
     /// The HTTP client could not be set up.
     #[error("could not set up the HTTP client: {0}")]
     Setup(String),
+}
+
+/// A timeout as a person reads it: whole seconds as `30 s`, anything else in milliseconds.
+fn seconds_or_millis(timeout: Duration) -> String {
+    if timeout.subsec_nanos() == 0 {
+        format!("{} s", timeout.as_secs())
+    } else {
+        format!("{} ms", timeout.as_millis())
+    }
 }
 
 /// The OAuth `error` codes of RFC 6749 §5.2 that GoTo's token endpoint answers with.

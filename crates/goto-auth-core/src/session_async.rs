@@ -2,22 +2,25 @@
 //!
 //! Every decision is the shared one (the [`Keeper`]'s renewals, the store's cache decision, the
 //! retry policy, the request builders and answer readers); this adapter only waits differently.
-//! The token's lock is a tokio mutex, so callers that arrive during an exchange wait for it
-//! without blocking a runtime thread, and a caller whose future is dropped mid-exchange releases
-//! the lock for the next one, which exchanges in its place. The env file's work (its lock, the
+//! The token sits behind a plain mutex that is never held across an await (a call with a good
+//! token only looks at it); an exchange is gated by a tokio mutex, so callers that arrive during
+//! one wait for it without blocking a runtime thread, and a caller whose future is dropped
+//! mid-exchange releases the gate for the next one, which exchanges in its place. The env file's work (its lock, the
 //! read, the write) runs on tokio's blocking pool.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
 
-use crate::api::{Answer, api_request, base_for, check_path, is_token_rejection, read_answer};
+use crate::api::{
+    Answer, api_request, base_for, check_path, is_token_rejection, read_answer, read_typed,
+};
 use crate::config::{Config, Sources};
 use crate::error::TransportError;
-use crate::error::{CallError, ConfigError, Error, SessionError, decode, decode_each, retried};
+use crate::error::{CallError, ConfigError, Error, SessionError, decode_each, retried};
 use crate::exchange::{read_exchange, token_request};
 use crate::http::{Attempts, HttpRequest, HttpResponse, Reach, after_attempt};
 use crate::keeper::{AfterRejection, Keeper};
@@ -49,7 +52,12 @@ pub struct AsyncSession {
     timeout: Duration,
     connect: AsyncConnect,
     transport: OnceLock<Box<dyn AsyncTransport>>,
-    keeper: tokio::sync::Mutex<Keeper>,
+    /// The token in use. A plain mutex, never held across an await: a call with a good token
+    /// only looks at it.
+    keeper: Mutex<Keeper>,
+    /// Held through an exchange, so that callers who need a token at once wait for one
+    /// exchange without blocking a runtime thread. Dropping a future that holds it releases it.
+    exchanging: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for AsyncSession {
@@ -76,7 +84,8 @@ impl AsyncSession {
             timeout,
             connect,
             transport: OnceLock::new(),
-            keeper: tokio::sync::Mutex::new(Keeper::default()),
+            keeper: Mutex::new(Keeper::default()),
+            exchanging: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -95,7 +104,8 @@ impl AsyncSession {
     ///
     /// See [`Error`].
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        decode("GET", path, self.call("GET", path, None).await?.json)
+        let (answer, made, used) = self.call_unread("GET", path, None).await?;
+        read_typed("GET", path, answer, made, || redactor(&self.sources, &used))
     }
 
     /// See [`Session::get_all`](crate::Session::get_all).
@@ -145,7 +155,19 @@ impl AsyncSession {
         body: Option<Vec<u8>>,
     ) -> Result<Answer, CallError> {
         let method = method.to_ascii_uppercase();
-        let method = method.as_str();
+        let (answer, made, used) = self.call_unread(&method, path, body).await?;
+        read_answer(&method, path, answer, || redactor(&self.sources, &used))
+            .map_err(|error| retried(made, error))
+    }
+
+    /// The call up to its last answer, unread: the answer, how many attempts it took, and the
+    /// token it was sent with.
+    async fn call_unread(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Vec<u8>>,
+    ) -> Result<(HttpResponse, u32, AccessToken), CallError> {
         check_path(path).map_err(|reason| CallError::Path {
             path: crate::inert::inert(path).into_owned(),
             reason,
@@ -162,10 +184,9 @@ impl AsyncSession {
             (answer, made) = self.send_once(method, path, body, &used).await?;
         }
         if (200..300).contains(&answer.status) {
-            self.keeper.lock().await.accepted(&used);
+            self.keeper().accepted(&used);
         }
-        read_answer(method, path, answer, &redactor(&self.sources, &used))
-            .map_err(|error| retried(made, error))
+        Ok((answer, made, used))
     }
 
     async fn send_once(
@@ -228,14 +249,29 @@ impl AsyncSession {
         }
     }
 
+    fn keeper(&self) -> MutexGuard<'_, Keeper> {
+        // A panic while holding the lock leaves the keeper whole: every write is one assignment.
+        self.keeper
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     async fn current_token(&self) -> Result<Token, SessionError> {
-        let mut keeper = self.keeper.lock().await;
-        if let Some(token) = keeper.usable(SystemTime::now()) {
+        if let Some(token) = self.keeper().usable(SystemTime::now()) {
             return Ok(token);
         }
-        let held = keeper.current().cloned();
-        let (token, provenance) = self.obtain(reusable(&keeper), held).await?;
-        keeper.keep(token.clone(), minted_at(provenance, SystemTime::now()));
+        let _exchanging = self.exchanging.lock().await;
+        // Another caller may have obtained one while this one waited.
+        let (want, held) = {
+            let keeper = self.keeper();
+            if let Some(token) = keeper.usable(SystemTime::now()) {
+                return Ok(token);
+            }
+            (reusable(&keeper), keeper.current().cloned())
+        };
+        let (token, provenance) = self.obtain(want, held).await?;
+        self.keeper()
+            .keep(token.clone(), minted_at(provenance, SystemTime::now()));
         Ok(token)
     }
 
@@ -246,8 +282,13 @@ impl AsyncSession {
         rejected: &AccessToken,
         answer: &HttpResponse,
     ) -> Result<Option<AccessToken>, CallError> {
-        let mut keeper = self.keeper.lock().await;
-        match keeper.after_rejection(rejected, SystemTime::now()) {
+        let _exchanging = self.exchanging.lock().await;
+        let (decision, held) = {
+            let keeper = self.keeper();
+            let decision = keeper.after_rejection(rejected, SystemTime::now());
+            (decision, keeper.current().cloned())
+        };
+        match decision {
             AfterRejection::Resend(token) => Ok(Some(token)),
             AfterRejection::Refuse => Ok(None),
             AfterRejection::Renew => {
@@ -256,10 +297,10 @@ impl AsyncSession {
                     "{method} {path} rejected the access token ({}); exchanging the PAT once more",
                     answer.status
                 );
-                let held = keeper.current().cloned();
                 match self.obtain(Want::Replacing(rejected.clone()), held).await {
                     Ok((token, provenance)) => {
-                        keeper.keep(token.clone(), minted_at(provenance, SystemTime::now()));
+                        self.keeper()
+                            .keep(token.clone(), minted_at(provenance, SystemTime::now()));
                         Ok(Some(token.access_token))
                     }
                     Err(source) => Err(CallError::Renewal {

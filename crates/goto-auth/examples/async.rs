@@ -7,7 +7,10 @@
 //! $ cargo run -p goto-auth --features async --example async -- sandbox.env
 //! ```
 
-#![expect(clippy::print_stdout, reason = "an example program shows what it found")]
+#![expect(
+    clippy::print_stdout,
+    reason = "an example program shows what it found"
+)]
 
 use goto_auth::AsyncGoTo;
 

@@ -10,7 +10,10 @@
 //! Against GoTo, give it your own `.env` (the one `cargo xtask init` made). Set `RUST_LOG`-style
 //! logging up with any `log` backend to see the exchanges, renewals and retries.
 
-#![expect(clippy::print_stdout, reason = "an example program shows what it found")]
+#![expect(
+    clippy::print_stdout,
+    reason = "an example program shows what it found"
+)]
 
 use goto_auth::GoTo;
 use serde::Deserialize;

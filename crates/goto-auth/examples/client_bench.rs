@@ -7,7 +7,8 @@
 //!   `Authorization` header set by hand and parsing the JSON, interleaved round by round.
 //!   Prints the median nanoseconds per call of each.
 //! - `client_bench crowd ENV_FILE CALLERS`: a fresh client and CALLERS threads that all make their
-//!   first call at once, against one thread alone; prints the wall time of each and how many
+//!   first call at once, against one thread alone, first as a `get` (the exchange and a GET each)
+//!   and then as `access_token()` (the exchange alone); prints the wall time of each and how many
 //!   exchanges each made (one, if the callers shared it).
 
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
@@ -79,8 +80,19 @@ fn get(env_file: &str, rounds: usize, calls: usize) {
     let token = blocking.access_token().unwrap();
     let header = format!("Bearer {}", token.expose_secret());
     let url = format!("{}{PATH}", value(env_file, "GOTO_API_URL"));
-    let bare_blocking = reqwest::blocking::Client::new();
-    let bare_async = reqwest::Client::new();
+    // Configured as goto-http configures its clients (a timeout, no redirects), so that only
+    // goto-auth's own work is the difference.
+    let timeout = Duration::from_secs(30);
+    let bare_blocking = reqwest::blocking::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let bare_async = reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
     let per_call = |started: Instant| started.elapsed().as_nanos() / calls as u128;
     let mut samples: [Vec<u128>; 4] = Default::default();
     for round in 0..rounds {
@@ -142,27 +154,33 @@ fn fresh(env_file: &str) -> GoTo {
 
 fn crowd(env_file: &str, callers: usize) {
     let mut out = Vec::new();
-    for n in [1, callers] {
-        let goto = fresh(env_file);
-        let before = EXCHANGES.0.load(Ordering::SeqCst);
-        let barrier = std::sync::Barrier::new(n + 1);
-        let wall = std::thread::scope(|scope| {
-            for _ in 0..n {
-                let goto = goto.clone();
-                let barrier = &barrier;
-                scope.spawn(move || {
-                    barrier.wait();
-                    let _: Value = goto.get(PATH).unwrap();
-                });
-            }
-            barrier.wait();
-            Instant::now()
-        });
-        out.push(format!(
-            "callers_{n}_ns={} callers_{n}_exchanges={}",
-            wall.elapsed().as_nanos(),
-            EXCHANGES.0.load(Ordering::SeqCst) - before
-        ));
+    for (what, call) in [("callers", true), ("token", false)] {
+        for n in [1, callers] {
+            let goto = fresh(env_file);
+            let before = EXCHANGES.0.load(Ordering::SeqCst);
+            let barrier = std::sync::Barrier::new(n + 1);
+            let started = std::thread::scope(|scope| {
+                for _ in 0..n {
+                    let goto = goto.clone();
+                    let barrier = &barrier;
+                    scope.spawn(move || {
+                        barrier.wait();
+                        if call {
+                            let _: Value = goto.get(PATH).unwrap();
+                        } else {
+                            goto.access_token().unwrap();
+                        }
+                    });
+                }
+                barrier.wait();
+                Instant::now()
+            });
+            out.push(format!(
+                "{what}_{n}_ns={} {what}_{n}_exchanges={}",
+                started.elapsed().as_nanos(),
+                EXCHANGES.0.load(Ordering::SeqCst) - before
+            ));
+        }
     }
     println!("{}", out.join(" "));
 }

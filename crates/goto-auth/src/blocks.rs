@@ -16,11 +16,12 @@
 pub use goto_auth_core::paging;
 pub use goto_auth_core::retry;
 pub use goto_auth_core::{
-    Answer, BaseUrl, CallError, ConfigError, Connect, EnvFileError, ExchangeReason, Fingerprint,
-    ForeignLine, GETGO_API_URL, GOTO_CONNECT_API_URL, Notices, Origin, Pace, Provenance, Renewal,
-    RetryNotice, Scopes, Session, SessionError, Sources, Token, TokenStore, UnportableValue,
-    UrlError, format_instant, human_duration, inert, keys, kind_name, must_escape, parse_instant,
-    percent_encode, random_u64, read_env_file, read_file, update_file,
+    Answer, BaseUrl, CallError, ConfigError, Connect, EnvFileError, ExchangeError, ExchangeReason,
+    Fingerprint, ForeignLine, GETGO_API_URL, GOTO_CONNECT_API_URL, Notices, Origin, Pace,
+    Provenance, Renewal, RetryNotice, Scopes, Session, SessionError, Sources, Token, TokenStore,
+    TransportError, UnportableValue, UrlError, format_instant, human_duration, inert, keys,
+    kind_name, must_escape, parse_instant, percent_encode, random_u64, read_env_file, read_file,
+    update_file,
 };
 pub use goto_http::{connect, on_runtime_thread};
 

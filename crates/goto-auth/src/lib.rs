@@ -274,6 +274,11 @@ impl<C> Builder<C> {
         self
     }
 
+    /// Whether the env file this builder reads does not exist.
+    fn env_file_missing(&self) -> bool {
+        matches!(&self.base, Base::EnvFile(path) if !path.exists())
+    }
+
     /// Reads the process environment's `GOTO_*` keys under the values given here.
     fn environment(mut self) -> Builder<C> {
         self.base = Base::Environment;
@@ -295,6 +300,7 @@ impl<C> Builder<C> {
                 // over when they define no GOTO_* key, as `cargo xtask` does.
                 let entries = match goto_auth_core::read_env_file(path) {
                     Ok(file) => file.entries,
+                    // Fine when the environment has every credential (CI); said otherwise.
                     Err(EnvFileError::NotFound { .. }) => Vec::new(),
                     Err(error) => return Err(SessionError::EnvFile(error).into()),
                 };
@@ -323,9 +329,24 @@ impl<C> Builder<C> {
         sources.api_url().map_err(SessionError::from)?;
         if let Err(error) = sources.config() {
             let has_token = store == TokenStore::Memory && sources.given_token().is_some();
-            if !(has_token && matches!(error, ConfigError::MissingKey { .. })) {
-                return Err(SessionError::from(error).into());
-            }
+            return match error {
+                ConfigError::MissingKey { .. } if has_token => Ok(Configured {
+                    sources,
+                    store,
+                    timeout,
+                }),
+                // A file that is not there is the first thing to say, when it was needed.
+                ConfigError::MissingKey { .. } if self.env_file_missing() => {
+                    Err(SessionError::EnvFile(EnvFileError::NotFound {
+                        path: sources.path().to_owned(),
+                    })
+                    .into())
+                }
+                ConfigError::MissingKey { key, .. } if matches!(self.base, Base::Values) => {
+                    Err(SessionError::from(not_given(key)).into())
+                }
+                error => Err(SessionError::from(error).into()),
+            };
         }
         Ok(Configured {
             sources,
@@ -355,6 +376,16 @@ impl Builder<GoTo> {
             session: Arc::new(session),
         })
     }
+}
+
+/// The error for a credential the builder was not given.
+fn not_given(key: &'static str) -> ConfigError {
+    let (what, setter) = match key {
+        blocks::keys::CLIENT_ID => ("client id", ".client_id()"),
+        blocks::keys::CLIENT_SECRET => ("client secret", ".client_secret()"),
+        _ => ("Personal Access Token", ".pat()"),
+    };
+    ConfigError::NotGiven { key, what, setter }
 }
 
 /// A `GOTO_*` variable of the process environment, when set and not empty.

@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 
 use super::{Pace, Renewal, Session, Unpaced};
-use crate::api::{Answer, api_request, base_for, check_path, is_token_rejection, read_answer};
-use crate::error::{CallError, Error, SessionError, decode, decode_each, retried};
+use crate::api::{
+    Answer, api_request, base_for, check_path, is_token_rejection, read_answer, read_typed,
+};
+use crate::error::{CallError, Error, SessionError, decode_each, retried};
 use crate::http::{HttpResponse, RetryNotice};
 use crate::paging::Pager;
 use crate::redact::Redactor;
@@ -20,7 +22,10 @@ impl Session {
     ///
     /// See [`Error`]: no token, a failed call, or JSON of another shape.
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
-        decode("GET", path, self.call("GET", path, None)?.json)
+        let mut elapsed = Duration::ZERO;
+        let (answer, made, used) =
+            self.call_timed("GET", path, None, &Unpaced, Renewal::Allowed, &mut elapsed)?;
+        read_typed("GET", path, answer, made, || self.redactor(&used))
     }
 
     /// Every record of the list at `path`, page after page in either of GoTo's paging styles,
@@ -84,10 +89,17 @@ impl Session {
     ) -> (Result<Answer, CallError>, Duration) {
         let method = method.to_ascii_uppercase();
         let mut elapsed = Duration::ZERO;
-        let result = self.call_timed(&method, path, body, pace, renewal, &mut elapsed);
+        let result = self
+            .call_timed(&method, path, body, pace, renewal, &mut elapsed)
+            .and_then(|(answer, made, used)| {
+                read_answer(&method, path, answer, || self.redactor(&used))
+                    .map_err(|error| retried(made, error))
+            });
         (result, elapsed)
     }
 
+    /// The call up to its last answer, unread: the answer, how many attempts it took, and the
+    /// token it was sent with (whose secret the reading must keep out of any message).
     fn call_timed(
         &self,
         method: &str,
@@ -96,7 +108,7 @@ impl Session {
         pace: &dyn Pace,
         renewal: Renewal,
         elapsed: &mut Duration,
-    ) -> Result<Answer, CallError> {
+    ) -> Result<(HttpResponse, u32, AccessToken), CallError> {
         check_path(path).map_err(|reason| CallError::Path {
             path: crate::inert::inert(path).into_owned(),
             reason,
@@ -124,8 +136,7 @@ impl Session {
         if (200..300).contains(&answer.status) {
             self.lock().accepted(&used);
         }
-        read_answer(method, path, answer, &self.redactor(&used))
-            .map_err(|error| retried(made, error))
+        Ok((answer, made, used))
     }
 
     /// Sends one request with `token` (under the retry policy for reads).

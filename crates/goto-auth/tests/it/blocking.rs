@@ -237,7 +237,50 @@ fn err_missing_configuration_fails_at_construction() {
         .build()
         .unwrap_err();
     assert!(error.to_string().contains("https is required"), "{error}");
+    // Values from anywhere: the message names the builder's method, not an environment variable.
+    let error = GoTo::builder()
+        .client_id("x")
+        .client_secret("y")
+        .build()
+        .unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("`.pat()` on the builder"), "{text}");
+    assert!(!text.contains("environment"), "{text}");
+    // A mistyped env file path says the file is not there.
+    let error = GoTo::from_env_file(setup.dir().join("no-such.env")).unwrap_err();
+    assert!(error.is_configuration());
+    assert!(error.to_string().contains("no-such.env"), "{error}");
+    assert!(!error.to_string().contains("GOTO_CLIENT_ID"), "{error}");
     assert!(setup.sandbox.requests().is_empty());
+}
+
+#[test]
+fn err_a_host_that_never_answers_times_out_with_the_timeout_given() {
+    let setup = Setup::new();
+    // Accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let api_url = format!("http://{}", silent.local_addr().unwrap());
+    let goto = GoTo::builder()
+        .client_id(seed::CLIENT_ID)
+        .client_secret(seed::CLIENT_SECRET)
+        .pat(seed::PAT)
+        .auth_url(setup.sandbox.base_url())
+        .api_url(api_url)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let error = goto.get::<Value>("/identity/v1/Users/me").unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("within 300 ms"), "{text}");
+    assert!(
+        text.contains("after 4 attempts"),
+        "a read is retried: {text}"
+    );
+    assert!(
+        !text.contains("--timeout"),
+        "no command-line flag in the library: {text}"
+    );
+    drop(silent);
 }
 
 #[test]
