@@ -363,7 +363,7 @@ fn leaked_forms(secret: &str) -> Vec<String> {
     let form_encoded: String = url_encode(secret, true);
     let percent_encoded: String = url_encode(secret, false);
     for encoded in [form_encoded, percent_encoded] {
-        forms.push(encoded.to_ascii_lowercase_hex());
+        forms.push(lower_hex(&encoded));
         forms.push(encoded);
     }
     forms.sort();
@@ -386,29 +386,23 @@ fn url_encode(value: &str, form: bool) -> String {
     out
 }
 
-trait LowerHex {
-    /// The text with the two digits after each `%` in lower case.
-    fn to_ascii_lowercase_hex(&self) -> String;
-}
-
-impl LowerHex for String {
-    fn to_ascii_lowercase_hex(&self) -> String {
-        let mut out = String::with_capacity(self.len());
-        let mut digits = 0_u8;
-        for c in self.chars() {
-            out.push(if digits > 0 {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            });
-            digits = if c == '%' {
-                2
-            } else {
-                digits.saturating_sub(1)
-            };
-        }
-        out
+/// `encoded` with the two hex digits after each `%` in lower case.
+fn lower_hex(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut digits = 0_u8;
+    for c in encoded.chars() {
+        out.push(if digits > 0 {
+            c.to_ascii_lowercase()
+        } else {
+            c
+        });
+        digits = if c == '%' {
+            2
+        } else {
+            digits.saturating_sub(1)
+        };
     }
+    out
 }
 
 /// Fails the test when any secret appears in a command's output.
