@@ -6,7 +6,8 @@ use std::sync::Arc;
 use goto_auth_core::AsyncSession;
 use serde::de::DeserializeOwned;
 
-use crate::{AccessToken, Builder, Configured, Error};
+use crate::builder::Configured;
+use crate::{AccessToken, Builder, Error};
 
 /// The async client: [`GoTo`](crate::GoTo)'s constructors and methods, awaited. Works in any
 /// tokio runtime (current-thread and multi-thread) and never blocks a runtime thread: the
