@@ -1,5 +1,9 @@
 //! Pacing for calls that run side by side: at most [`PER_HOST_CONCURRENCY`] requests in flight
 //! per host and [`PER_API_PER_SECOND`] per API and second, as the session's [`Pace`].
+//!
+//! When more calls wait for a host than it has places, the places go to the calls with the
+//! longest chain of calls waiting on them first ([`Ranked`]): a leaf that waits costs the run
+//! nothing, a call others take values from delays every one of them.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
@@ -16,27 +20,65 @@ const PER_API_PER_SECOND: usize = 10;
 /// The per-host bound and the per-API spacing, as the session's [`Pace`].
 #[derive(Default)]
 pub struct Pacer {
-    in_flight: (Mutex<HashMap<String, usize>>, Condvar),
+    /// Requests in flight per host, and the ranks of the calls waiting for a place per host.
+    in_flight: (Mutex<Hosts>, Condvar),
     /// When the latest requests to each API were sent, for the one-second window.
     sent: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-impl Pace for Pacer {
+/// Per host: how many requests are in flight, and the ranks of the calls waiting for a place.
+#[derive(Default)]
+struct Hosts {
+    in_flight: HashMap<String, usize>,
+    waiting: HashMap<String, Vec<usize>>,
+}
+
+impl Hosts {
+    /// Whether a call of `rank` may take a place at `host` now: one is free, and no call with a
+    /// longer chain behind it is waiting for one.
+    fn admits(&self, host: &str, rank: usize) -> bool {
+        self.in_flight.get(host).copied().unwrap_or(0) < PER_HOST_CONCURRENCY
+            && self
+                .waiting
+                .get(host)
+                .is_none_or(|ranks| ranks.iter().all(|&other| other <= rank))
+    }
+}
+
+/// A call's way through the [`Pacer`]: its rank is the length of the longest chain of calls
+/// that wait for it (0 for a call no other takes values from).
+pub struct Ranked<'p> {
+    pub pacer: &'p Pacer,
+    pub rank: usize,
+}
+
+impl Pace for Ranked<'_> {
     fn enter(&self, host: &str, path: &str) {
-        let (lock, freed) = &self.in_flight;
-        let mut counts = freed
-            .wait_while(relock(lock), |counts| {
-                counts.get(host).copied().unwrap_or(0) >= PER_HOST_CONCURRENCY
-            })
+        let (lock, freed) = &self.pacer.in_flight;
+        let mut hosts = relock(lock);
+        hosts
+            .waiting
+            .entry(host.to_owned())
+            .or_default()
+            .push(self.rank);
+        let mut hosts = freed
+            .wait_while(hosts, |hosts| !hosts.admits(host, self.rank))
             .unwrap_or_else(PoisonError::into_inner);
-        *counts.entry(host.to_owned()).or_default() += 1;
-        drop(counts);
-        self.wait_for_slot(goto_apis::api_of(path));
+        if let Some(ranks) = hosts.waiting.get_mut(host)
+            && let Some(at) = ranks.iter().position(|&rank| rank == self.rank)
+        {
+            ranks.swap_remove(at);
+        }
+        *hosts.in_flight.entry(host.to_owned()).or_default() += 1;
+        drop(hosts);
+        // Others of lower rank may now be the highest waiting.
+        freed.notify_all();
+        self.pacer.wait_for_slot(goto_apis::api_of(path));
     }
 
     fn leave(&self, host: &str) {
-        let (lock, freed) = &self.in_flight;
-        if let Some(count) = relock(lock).get_mut(host) {
+        let (lock, freed) = &self.pacer.in_flight;
+        if let Some(count) = relock(lock).in_flight.get_mut(host) {
             *count -= 1;
         }
         freed.notify_all();

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use goto_auth::blocks::{Renewal, Scopes, Session, format_instant, percent_encode};
 
 use super::catalog::{Call, USERS_ME};
-use super::pacer::{Pacer, relock};
+use super::pacer::{Pacer, Ranked, relock};
 use super::plan::{self, Found};
 use super::verdicts;
 pub use super::verdicts::Reply;
@@ -41,6 +41,8 @@ pub struct Runner<'s> {
     /// Each finished call's answer, by name, and a signal for the calls waiting on them.
     board: (Mutex<HashMap<&'static str, Left>>, Condvar),
     pacer: Pacer,
+    /// Each selected call's rank for the pacer: the longest chain of calls waiting on it.
+    ranks: HashMap<&'static str, usize>,
     /// The date windows the report and webinar calls ask for, fixed once per run.
     windows: [(&'static str, String); 4],
 }
@@ -56,6 +58,7 @@ impl<'s> Runner<'s> {
             scopes,
             board: (Mutex::new(HashMap::new()), Condvar::new()),
             pacer: Pacer::default(),
+            ranks: HashMap::new(),
             windows: [
                 (start, format_instant(now - 7 * day)),
                 (end, format_instant(now)),
@@ -68,7 +71,12 @@ impl<'s> Runner<'s> {
     /// Runs `calls` (a checked catalog's selection: every call they take values from is among
     /// them), each on its own thread, and returns how each went, in the same order. A panic in
     /// a call is a bug: it is not caught, so its message shows and the run stops.
-    pub fn run(&self, calls: &[&'static Call]) -> Vec<Ran> {
+    pub fn run(&mut self, calls: &[&'static Call]) -> Vec<Ran> {
+        self.ranks = ranks(calls);
+        self.run_ranked(calls)
+    }
+
+    fn run_ranked(&self, calls: &[&'static Call]) -> Vec<Ran> {
         for call in calls {
             for source in call.sources() {
                 if !calls.iter().any(|c| c.name == source) {
@@ -133,9 +141,11 @@ impl<'s> Runner<'s> {
         } else {
             Renewal::Allowed
         };
-        let (result, elapsed) = self
-            .session
-            .call_paced("GET", &path, None, &self.pacer, renewal);
+        let pace = Ranked {
+            pacer: &self.pacer,
+            rank: self.ranks.get(call.name).copied().unwrap_or(0),
+        };
+        let (result, elapsed) = self.session.call_paced("GET", &path, None, &pace, renewal);
         (elapsed, verdicts::reply(call, result, renewal))
     }
 
@@ -208,6 +218,33 @@ impl<'s> Runner<'s> {
             .map(|name| (*name, board[name].clone()))
             .collect()
     }
+}
+
+/// Each call's rank: the length of the longest chain of `calls` that wait for it, so that the
+/// pacer lets a call others need go first. A checked catalog has no cycle.
+fn ranks(calls: &[&'static Call]) -> HashMap<&'static str, usize> {
+    fn rank(
+        name: &'static str,
+        calls: &[&'static Call],
+        known: &mut HashMap<&'static str, usize>,
+    ) -> usize {
+        if let Some(&rank) = known.get(name) {
+            return rank;
+        }
+        let rank = calls
+            .iter()
+            .filter(|call| call.sources().contains(&name))
+            .map(|call| 1 + rank(call.name, calls, known))
+            .max()
+            .unwrap_or(0);
+        known.insert(name, rank);
+        rank
+    }
+    let mut known = HashMap::new();
+    for call in calls {
+        rank(call.name, calls, &mut known);
+    }
+    known
 }
 
 /// Publishes a call's result when the call's thread is done with it, even by a panic, so that no
