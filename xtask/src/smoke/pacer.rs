@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 use goto_auth::blocks::Pace;
 
+use super::catalog::Call;
+
 /// At most this many requests in flight to one host at a time (the bound browsers use).
 const PER_HOST_CONCURRENCY: usize = 6;
 /// GoTo allows 10 requests per second per API: at most this many requests go to one API in any
@@ -108,8 +110,65 @@ impl Pacer {
     }
 }
 
+/// Each call's rank: the length of the longest chain of `calls` that wait for it, so that the
+/// pacer lets a call others need go first. A checked catalog has no cycle.
+pub fn ranks(calls: &[&'static Call]) -> HashMap<&'static str, usize> {
+    fn rank(
+        name: &'static str,
+        calls: &[&'static Call],
+        known: &mut HashMap<&'static str, usize>,
+    ) -> usize {
+        if let Some(&rank) = known.get(name) {
+            return rank;
+        }
+        let rank = calls
+            .iter()
+            .filter(|call| call.sources().contains(&name))
+            .map(|call| 1 + rank(call.name, calls, known))
+            .max()
+            .unwrap_or(0);
+        known.insert(name, rank);
+        rank
+    }
+    let mut known = HashMap::new();
+    for call in calls {
+        rank(call.name, calls, &mut known);
+    }
+    known
+}
+
 /// A lock that a panicking thread cannot poison for the others: a panic ends the run anyway,
 /// and every value behind these locks is whole after each single assignment.
 pub fn relock<T>(lock: &Mutex<T>) -> MutexGuard<'_, T> {
     lock.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::smoke::catalog::CALLS;
+
+    #[test]
+    fn a_call_others_wait_for_ranks_above_them() {
+        let calls: Vec<&'static Call> = CALLS.iter().collect();
+        let ranks = ranks(&calls);
+        // users_me → webinars → webinar_registrants is the longest chain.
+        assert_eq!(ranks["webinar_registrants"], 0);
+        assert_eq!(ranks["webinars"], 1);
+        assert_eq!(ranks["users_me"], 2);
+        assert_eq!(ranks["upcoming_meetings"], 1);
+        assert_eq!(ranks["users_lines"], 0);
+    }
+
+    #[test]
+    fn a_free_place_goes_to_the_highest_rank_waiting() {
+        let mut hosts = Hosts::default();
+        hosts.in_flight.insert("h".into(), PER_HOST_CONCURRENCY - 1);
+        hosts.waiting.insert("h".into(), vec![0, 2, 1]);
+        assert!(hosts.admits("h", 2));
+        assert!(!hosts.admits("h", 1), "a longer chain is waiting");
+        assert!(hosts.admits("other", 0), "another host has its own places");
+        hosts.in_flight.insert("h".into(), PER_HOST_CONCURRENCY);
+        assert!(!hosts.admits("h", 2), "no place is free");
+    }
 }

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 use goto_auth::blocks::{Renewal, Scopes, Session, format_instant, percent_encode};
 
 use super::catalog::{Call, USERS_ME};
-use super::pacer::{Pacer, Ranked, relock};
+use super::pacer::{Pacer, Ranked, ranks, relock};
 use super::plan::{self, Found};
 use super::verdicts;
 pub use super::verdicts::Reply;
@@ -218,33 +218,6 @@ impl<'s> Runner<'s> {
             .map(|name| (*name, board[name].clone()))
             .collect()
     }
-}
-
-/// Each call's rank: the length of the longest chain of `calls` that wait for it, so that the
-/// pacer lets a call others need go first. A checked catalog has no cycle.
-fn ranks(calls: &[&'static Call]) -> HashMap<&'static str, usize> {
-    fn rank(
-        name: &'static str,
-        calls: &[&'static Call],
-        known: &mut HashMap<&'static str, usize>,
-    ) -> usize {
-        if let Some(&rank) = known.get(name) {
-            return rank;
-        }
-        let rank = calls
-            .iter()
-            .filter(|call| call.sources().contains(&name))
-            .map(|call| 1 + rank(call.name, calls, known))
-            .max()
-            .unwrap_or(0);
-        known.insert(name, rank);
-        rank
-    }
-    let mut known = HashMap::new();
-    for call in calls {
-        rank(call.name, calls, &mut known);
-    }
-    known
 }
 
 /// Publishes a call's result when the call's thread is done with it, even by a panic, so that no
