@@ -85,12 +85,11 @@ fn main() -> ExitCode {
         sandbox.refuse_scope(path, scope);
     }
     let base_url = sandbox.base_url();
-    let lines = format!(
-        "GOTO_AUTH_URL={base_url}\nGOTO_API_URL={base_url}\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\n",
-        seed::CLIENT_ID,
-        seed::CLIENT_SECRET,
-        seed::GUIDE_PAT
-    );
+    let lines: String = sandbox
+        .env_lines()
+        .iter()
+        .map(|(key, value)| format!("{key}={value}\n"))
+        .collect();
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(lines.as_bytes())
