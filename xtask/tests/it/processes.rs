@@ -164,8 +164,8 @@ fn ok_a_signal_ends_sandbox_and_its_server_and_the_xtask_dies_by_it() {
 #[test]
 fn ok_a_signal_ends_demo_its_server_and_its_temporary_directory() {
     for signal in SIGNALS {
-        // 1.5 s of latency per answer keeps the demo busy in its smoke step for seconds.
-        let mut xtask = xtask(&["demo", "--latency", "1500"])
+        // 0.5 s of latency per answer keeps the demo busy in its smoke step for a second or more.
+        let mut xtask = xtask(&["demo", "--latency", "500"])
             .into_command()
             .stdin(Stdio::null())
             .stdout(Stdio::null())
