@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks for goto-xtask (issue #6). Python 3.11+, standard library only.
 
-    python3 benches/run.py                  # everything, cold builds last (~15 min on 2 cores)
+    python3 benches/run.py                  # everything, cold builds last (~25 min on 2 cores)
     python3 benches/run.py --skip-cold      # everything but the cold builds (~1 min)
     python3 benches/run.py --quick          # fewer runs of everything
     python3 benches/run.py --only token,cached
@@ -559,13 +559,6 @@ def workspace_copy(dest: Path) -> Path:
     return dest
 
 
-def add_dependency(manifest: Path, line: str) -> None:
-    text = manifest.read_text()
-    if "\n[dependencies]\n" not in text:
-        raise RuntimeError(f"no [dependencies] table in {manifest}")
-    manifest.write_text(text.replace("\n[dependencies]\n", f"\n[dependencies]\n{line}\n", 1))
-
-
 def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -614,10 +607,15 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
         "floor": (floor, ["cargo", "build", *offline], "floor"),
         "asis": (asis, ["cargo", "build", *offline, "-p", "xtask"], "xtask"),
     }
-    if args.cold_sandbox:
-        with_sandbox = workspace_copy(cold / "ws-with-sandbox")
-        add_dependency(with_sandbox / "xtask" / "Cargo.toml", "goto-sandbox.workspace = true")
-        subjects["with-sandbox"] = (with_sandbox, ["cargo", "build", *offline, "-p", "xtask"], "xtask")
+    if args.cold_against:
+        # The same build of another commit, from `git archive`: what a change cost the cold build
+        # (the sandbox joining the xtask's build, for one), side by side with the floor.
+        rev_dir = cold / "ws-rev"
+        rev_dir.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", args.cold_against],
+                                 capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(rev_dir)], input=archive.stdout, check=True)
+        subjects["rev"] = (rev_dir, ["cargo", "build", *offline, "-p", "xtask"], "xtask")
 
     trees = {}
     for name, (cwd, _, root) in subjects.items():
@@ -630,9 +628,9 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
             f"xtask {len(trees['asis'])} ({len(trees['asis']) - len(external['asis'])} workspace crates); "
             f"external crates only xtask has: {sorted(only_ws) or 'none'}; only the floor has: "
             f"{sorted(only_floor) or 'none'}")
-    if "with-sandbox" in trees:
-        note += ("; the sandbox adds: "
-                 f"{sorted(p.split()[0] for p in external['with-sandbox'] - external['asis']) or 'no new crates'}")
+    if "rev" in trees:
+        note += (f"; external crates only {args.cold_against} has: {sorted(external['rev'] - external['asis']) or 'none'}"
+                 f", only this tree has: {sorted(external['asis'] - external['rev']) or 'none'}")
     res.note(note)
     res.raw["cold_trees"] = {k: sorted(v) for k, v in trees.items()}
 
@@ -676,11 +674,14 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
               spread=(min(times["asis"]), max(times["asis"])))
     res.ratio("cold", "cargo build -p xtask, CPU time (user+sys)", "floor crate, CPU time", c["asis"], c["floor"],
               unit="s", goal=args.goal_cold, runs=r, spread=(min(cpu["asis"]), max(cpu["asis"])))
-    if "with-sandbox" in m:
-        res.ratio("cold", f"xtask + goto-sandbox as a dependency ({units['with-sandbox']} crates compiled)",
-                  "cargo build -p xtask as is", m["with-sandbox"], m["asis"], unit="s", runs=r)
-        res.ratio("cold", "xtask + goto-sandbox, CPU time", "cargo build -p xtask as is, CPU time",
-                  c["with-sandbox"], c["asis"], unit="s", runs=r)
+    if "rev" in m:
+        res.ratio("cold", f"cargo build -p xtask as is ({units['asis']} crates compiled), wall",
+                  f"the same at {args.cold_against} ({units['rev']} crates compiled), wall", m["asis"], m["rev"],
+                  unit="s", runs=r)
+        res.ratio("cold", "cargo build -p xtask as is, CPU time", f"the same at {args.cold_against}, CPU time",
+                  c["asis"], c["rev"], unit="s", runs=r)
+        res.ratio("cold", f"cargo build -p xtask at {args.cold_against}, wall", floor_label + ", wall",
+                  m["rev"], m["floor"], unit="s", runs=r)
     res.note("cold wall / CPU times (s), in run order per subject: "
              + "; ".join(f"{k} {', '.join(f'{w:.1f}/{u:.1f}' for w, u in zip(times[k], cpu[k]))}" for k in times))
     res.raw["cold"] = {"wall": times, "cpu": cpu}
@@ -692,7 +693,8 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
 
 def cold_run(cmd: list[str], cwd: Path, target: Path, offline: bool) -> tuple[float, float, int, str]:
     """One command into an empty CARGO_TARGET_DIR: wall time, CPU time of cargo and everything it
-    ran (rustc, the test binaries, the xtask), exit code, and the end of its output."""
+    ran (rustc, the test binaries, the xtask), exit code, and what failed (the names of failed
+    tests and the end of stderr)."""
     env = clean_env(CARGO_TARGET_DIR=str(target))
     if offline:
         env["CARGO_NET_OFFLINE"] = "true"
@@ -702,7 +704,9 @@ def cold_run(cmd: list[str], cwd: Path, target: Path, offline: bool) -> tuple[fl
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-    return elapsed, cpu, result.returncode, (result.stdout + result.stderr)[-4000:]
+    failed = re.findall(r"^test (\S+) \.\.\. FAILED$", result.stdout, re.M)
+    tail = (f"failed tests: {', '.join(failed)}; " if failed else "") + result.stderr[-1500:]
+    return elapsed, cpu, result.returncode, tail
 
 
 def seed_interop(target: Path) -> bool:
@@ -751,7 +755,7 @@ def bench_newcomer(args, work: Path, res: Results, kinds: list[str]) -> None:
                 seeded = seed_interop(target)
             elapsed, used, code, tail = cold_run(commands[name], cwd, target, args.offline)
             if code != 0:
-                res.note(f"{name} round {round_ + 1} exited {code} (its time is kept): ...{tail[-1500:]}")
+                res.note(f"{name} round {round_ + 1} exited {code} (its time is kept): {tail}")
             times[name].append(elapsed)
             cpu[name].append(used)
             shutil.rmtree(run_dir, ignore_errors=True)
@@ -867,8 +871,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, help="rounds for smoke and dotenv; default 5, quick 3")
     parser.add_argument("--cold-runs", type=int,
                         help="cold builds per subject, also rounds of tests and demo; default 5, quick 1")
-    parser.add_argument("--cold-sandbox", action="store_true",
-                        help="also build xtask cold with goto-sandbox as a dependency (a third subject)")
+    parser.add_argument("--cold-against", metavar="REV",
+                        help="also build the xtask cold as of git commit REV (a third subject), e.g. to see "
+                             "what a change cost")
     parser.add_argument("--timings", action="store_true",
                         help="pass --timings to the last round of cold builds; reports in benches/results/cold-timings")
     parser.add_argument("--latency", type=int, default=200, help="sandbox latency for smoke, ms (default 200)")

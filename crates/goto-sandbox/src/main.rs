@@ -1,7 +1,7 @@
 //! `goto-sandbox`: serves a seeded GoTo sandbox on 127.0.0.1 until killed.
 //!
-//! The first five lines on stdout are the env-file lines to use it, in this order and nothing
-//! else, so that `cargo xtask sandbox` and `cargo xtask demo` can read them:
+//! The first five lines on stdout are the env-file lines to use it ([`Sandbox::env_lines`], which
+//! `cargo xtask sandbox` prints too), in this order and nothing else, so a script can read them:
 //!
 //! ```text
 //! GOTO_AUTH_URL=http://127.0.0.1:PORT
