@@ -733,7 +733,8 @@ def bench_newcomer(args, work: Path, res: Results, kinds: list[str]) -> None:
     shutil.copytree(FLOOR, floor_src, ignore=shutil.ignore_patterns("target"))
     commands = {
         "floor": ["cargo", "build"],
-        "tests": ["cargo", "test", "--workspace"],
+        # --no-fail-fast: a failing test binary must not cut the run (and its time) short.
+        "tests": ["cargo", "test", "--workspace", "--no-fail-fast"],
         "demo": ["cargo", "xtask", "demo"],
     }
     subjects = ["floor", *kinds]
