@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Benchmarks for goto-xtask (issue #6). Python 3.11+, standard library only.
 
-    python3 benches/run.py                  # everything, cold builds last (~15 min on 2 cores)
+    python3 benches/run.py                  # everything, cold builds last (~25 min on 2 cores)
     python3 benches/run.py --skip-cold      # everything but the cold builds (~1 min)
     python3 benches/run.py --quick          # fewer runs of everything
     python3 benches/run.py --only token,cached
+    python3 benches/run.py --only tests,demo --cold-runs 3   # a newcomer's first test run and demo
 
 Every figure is a ratio of medians against a baseline measured in the same invocation, runs
 interleaved (the order rotates every round), because the machine is shared and noisy. Nothing
@@ -44,7 +45,7 @@ BENCHMARKS_MD = ROOT / "BENCHMARKS.md"
 MARK_BEGIN = "<!-- results:begin (written by `python3 benches/run.py --write`) -->"
 MARK_END = "<!-- results:end -->"
 
-DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "client", "cold"]
+DEFAULT_ORDER = ["token", "cached", "smoke", "dotenv", "client", "cold", "tests", "demo"]
 
 # The sandbox's seeded world (crates/goto-sandbox/src/seed.rs), used to fill the smoke catalog.
 SEED_ACCOUNT_KEY = "6408928184882201760"
@@ -662,13 +663,6 @@ def workspace_copy(dest: Path) -> Path:
     return dest
 
 
-def add_dependency(manifest: Path, line: str) -> None:
-    text = manifest.read_text()
-    if "\n[dependencies]\n" not in text:
-        raise RuntimeError(f"no [dependencies] table in {manifest}")
-    manifest.write_text(text.replace("\n[dependencies]\n", f"\n[dependencies]\n{line}\n", 1))
-
-
 def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -717,10 +711,15 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
         "floor": (floor, ["cargo", "build", *offline], "floor"),
         "asis": (asis, ["cargo", "build", *offline, "-p", "xtask"], "xtask"),
     }
-    if args.cold_sandbox:
-        with_sandbox = workspace_copy(cold / "ws-with-sandbox")
-        add_dependency(with_sandbox / "xtask" / "Cargo.toml", "goto-sandbox.workspace = true")
-        subjects["with-sandbox"] = (with_sandbox, ["cargo", "build", *offline, "-p", "xtask"], "xtask")
+    if args.cold_against:
+        # The same build of another commit, from `git archive`: what a change cost the cold build
+        # (the sandbox joining the xtask's build, for one), side by side with the floor.
+        rev_dir = cold / "ws-rev"
+        rev_dir.mkdir()
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", args.cold_against],
+                                 capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(rev_dir)], input=archive.stdout, check=True)
+        subjects["rev"] = (rev_dir, ["cargo", "build", *offline, "-p", "xtask"], "xtask")
 
     trees = {}
     for name, (cwd, _, root) in subjects.items():
@@ -733,9 +732,9 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
             f"xtask {len(trees['asis'])} ({len(trees['asis']) - len(external['asis'])} workspace crates); "
             f"external crates only xtask has: {sorted(only_ws) or 'none'}; only the floor has: "
             f"{sorted(only_floor) or 'none'}")
-    if "with-sandbox" in trees:
-        note += ("; the sandbox adds: "
-                 f"{sorted(p.split()[0] for p in external['with-sandbox'] - external['asis']) or 'no new crates'}")
+    if "rev" in trees:
+        note += (f"; external crates only {args.cold_against} has: {sorted(external['rev'] - external['asis']) or 'none'}"
+                 f", only this tree has: {sorted(external['asis'] - external['rev']) or 'none'}")
     res.note(note)
     res.raw["cold_trees"] = {k: sorted(v) for k, v in trees.items()}
 
@@ -779,14 +778,125 @@ def bench_cold(args, work: Path, bins: dict, res: Results) -> None:
               spread=(min(times["asis"]), max(times["asis"])))
     res.ratio("cold", "cargo build -p xtask, CPU time (user+sys)", "floor crate, CPU time", c["asis"], c["floor"],
               unit="s", goal=args.goal_cold, runs=r, spread=(min(cpu["asis"]), max(cpu["asis"])))
-    if "with-sandbox" in m:
-        res.ratio("cold", f"xtask + goto-sandbox as a dependency ({units['with-sandbox']} crates compiled)",
-                  "cargo build -p xtask as is", m["with-sandbox"], m["asis"], unit="s", runs=r)
-        res.ratio("cold", "xtask + goto-sandbox, CPU time", "cargo build -p xtask as is, CPU time",
-                  c["with-sandbox"], c["asis"], unit="s", runs=r)
+    if "rev" in m:
+        res.ratio("cold", f"cargo build -p xtask as is ({units['asis']} crates compiled), wall",
+                  f"the same at {args.cold_against} ({units['rev']} crates compiled), wall", m["asis"], m["rev"],
+                  unit="s", runs=r)
+        res.ratio("cold", "cargo build -p xtask as is, CPU time", f"the same at {args.cold_against}, CPU time",
+                  c["asis"], c["rev"], unit="s", runs=r)
+        res.ratio("cold", f"cargo build -p xtask at {args.cold_against}, wall", floor_label + ", wall",
+                  m["rev"], m["floor"], unit="s", runs=r)
     res.note("cold wall / CPU times (s), in run order per subject: "
              + "; ".join(f"{k} {', '.join(f'{w:.1f}/{u:.1f}' for w, u in zip(times[k], cpu[k]))}" for k in times))
     res.raw["cold"] = {"wall": times, "cpu": cpu}
+
+
+# ----------------------------------------------------------------------------------------------
+# 6. and 7. a newcomer's first `cargo test --workspace` and first `cargo xtask demo` (issue #21)
+
+
+def cold_run(cmd: list[str], cwd: Path, target: Path, offline: bool) -> tuple[float, float, int, str]:
+    """One command into an empty CARGO_TARGET_DIR: wall time, CPU time of cargo and everything it
+    ran (rustc, the test binaries, the xtask), exit code, and what failed (the names of failed
+    tests and the end of stderr)."""
+    env = clean_env(CARGO_TARGET_DIR=str(target))
+    if offline:
+        env["CARGO_NET_OFFLINE"] = "true"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    failed = re.findall(r"^test (\S+) \.\.\. FAILED$", result.stdout, re.M)
+    tail = (f"failed tests: {', '.join(failed)}; " if failed else "") + result.stderr[-1500:]
+    return elapsed, cpu, result.returncode, tail
+
+
+def seed_interop(target: Path) -> bool:
+    """Copies the pinned dotenv readers the interop tests install on first use (python-dotenv with
+    pip, node's dotenv with npm) from the workspace's own target directory into a fresh one, so
+    the measured run reaches no package registry. A real fresh clone downloads them once (a few
+    seconds with a fast network); the notes say whether they were seeded."""
+    source = cargo_target_dir() / "tmp" / "interop"
+    readers = [d for d in source.glob("*dotenv-*") if d.is_dir()] if source.is_dir() else []
+    for reader in readers:
+        shutil.copytree(reader, target / "tmp" / "interop" / reader.name, symlinks=True)
+    return bool(readers)
+
+
+def bench_newcomer(args, work: Path, res: Results, kinds: list[str]) -> None:
+    """`cargo test --workspace` and `cargo xtask demo` on a fresh copy of the workspace (no
+    target directory), each against a cold build of the floor crate in the same round, rounds
+    interleaved with the order rotated. Wall time is the goal (what a newcomer waits); CPU time
+    is reported for reference."""
+    runs = args.cold_runs
+    base = work / "newcomer"
+    base.mkdir()
+    floor_src = base / "floor-src"
+    shutil.copytree(FLOOR, floor_src, ignore=shutil.ignore_patterns("target"))
+    commands = {
+        "floor": ["cargo", "build"],
+        # --no-fail-fast: a failing test binary must not cut the run (and its time) short.
+        "tests": ["cargo", "test", "--workspace", "--no-fail-fast"],
+        "demo": ["cargo", "xtask", "demo"],
+    }
+    subjects = ["floor", *kinds]
+    times: dict[str, list[float]] = {k: [] for k in subjects}
+    cpu: dict[str, list[float]] = {k: [] for k in subjects}
+    seeded = None
+    log(f"newcomer: {' '.join(subjects)} x {runs} rounds, each from a fresh copy into an empty target directory")
+    for round_ in range(runs):
+        for name in rotate(subjects, round_):
+            run_dir = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=base))
+            cwd = run_dir / "src"
+            if name == "floor":
+                shutil.copytree(floor_src, cwd)
+            else:
+                workspace_copy(cwd)
+            target = run_dir / "target"
+            target.mkdir()
+            if name == "tests":
+                seeded = seed_interop(target)
+            elapsed, used, code, tail = cold_run(commands[name], cwd, target, args.offline)
+            if code != 0:
+                res.note(f"{name} round {round_ + 1} exited {code} (its time is kept): {tail}")
+            times[name].append(elapsed)
+            cpu[name].append(used)
+            shutil.rmtree(run_dir, ignore_errors=True)
+            log(f"newcomer: {name} {elapsed:.1f} s wall, {used:.1f} s CPU, load "
+                f"{open('/proc/loadavg').read().split()[0]} (round {round_ + 1}/{runs})")
+    m = {k: median(v) for k, v in times.items()}
+    c = {k: median(v) for k, v in cpu.items()}
+    r = str(runs)
+    floor_label = "cold build of the floor crate (benches/floor), wall"
+    if "tests" in kinds:
+        res.ratio("tests", "`cargo test --workspace` on a fresh copy, wall", floor_label, m["tests"], m["floor"],
+                  unit="s", goal=args.goal_tests, runs=r, spread=(min(times["tests"]), max(times["tests"])))
+        res.ratio("tests", "`cargo test --workspace` on a fresh copy, CPU time", "the floor's cold build, CPU time",
+                  c["tests"], c["floor"], unit="s", runs=r)
+        res.note("the interop tests' pinned dotenv readers were "
+                 + ("copied in from this workspace's target directory (a real fresh clone downloads them once)"
+                    if seeded else "not found in this workspace's target directory, so the tests installed them"))
+    if "demo" in kinds:
+        res.ratio("demo", "`cargo xtask demo` on a fresh copy, wall", floor_label, m["demo"], m["floor"],
+                  unit="s", goal=args.goal_demo, runs=r, spread=(min(times["demo"]), max(times["demo"])))
+        res.ratio("demo", "`cargo xtask demo` on a fresh copy, CPU time", "the floor's cold build, CPU time",
+                  c["demo"], c["floor"], unit="s", runs=r)
+    res.note("newcomer wall / CPU times (s), in run order per subject: "
+             + "; ".join(f"{k} {', '.join(f'{w:.1f}/{u:.1f}' for w, u in zip(times[k], cpu[k]))}" for k in times))
+    res.raw["newcomer"] = {"wall": times, "cpu": cpu}
+
+
+def bench_tests(args, work: Path, bins: dict, res: Results) -> None:
+    # With `demo` selected too, both share each round's floor build.
+    kinds = ["tests", "demo"] if "demo" in args.selected else ["tests"]
+    bench_newcomer(args, work, res, kinds)
+
+
+def bench_demo(args, work: Path, bins: dict, res: Results) -> None:
+    if "tests" not in args.selected:
+        bench_newcomer(args, work, res, ["demo"])
 
 
 # ----------------------------------------------------------------------------------------------
@@ -859,13 +969,16 @@ def write_benchmarks_md(block: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(DEFAULT_ORDER)}")
-    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold builds (the slow part)")
+    parser.add_argument("--skip-cold", action="store_true",
+                        help="leave out the cold builds (the slow part): cold, tests and demo")
     parser.add_argument("--quick", action="store_true", help="fewer runs everywhere (a smoke test of the benchmark)")
     parser.add_argument("--runs", type=int, help="runs per subject for token (x1.5 for cached); default 20, quick 8")
     parser.add_argument("--rounds", type=int, help="rounds for smoke and dotenv; default 5, quick 3")
-    parser.add_argument("--cold-runs", type=int, help="cold builds per subject; default 5, quick 1")
-    parser.add_argument("--cold-sandbox", action="store_true",
-                        help="also build xtask cold with goto-sandbox as a dependency (a third subject)")
+    parser.add_argument("--cold-runs", type=int,
+                        help="cold builds per subject, also rounds of tests and demo; default 5, quick 1")
+    parser.add_argument("--cold-against", metavar="REV",
+                        help="also build the xtask cold as of git commit REV (a third subject), e.g. to see "
+                             "what a change cost")
     parser.add_argument("--timings", action="store_true",
                         help="pass --timings to the last round of cold builds; reports in benches/results/cold-timings")
     parser.add_argument("--latency", type=int, default=200, help="sandbox latency for smoke, ms (default 200)")
@@ -882,6 +995,8 @@ def main() -> int:
     parser.add_argument("--goal-smoke", type=float, default=1.05)
     parser.add_argument("--goal-client", type=float, default=1.1)
     parser.add_argument("--goal-crowd", type=float, default=1.5)
+    parser.add_argument("--goal-tests", type=float, default=3.0)
+    parser.add_argument("--goal-demo", type=float, default=1.25)
     args = parser.parse_args()
     args.runs = args.runs or (8 if args.quick else 20)
     args.rounds = args.rounds or (3 if args.quick else 5)
@@ -892,7 +1007,8 @@ def main() -> int:
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; choose from {DEFAULT_ORDER}")
     if args.skip_cold:
-        benches = [b for b in benches if b != "cold"]
+        benches = [b for b in benches if b not in ("cold", "tests", "demo")]
+    args.selected = set(benches)
     # Cold builds last: they are the slow part, and everything else is done if they are cut short.
     benches.sort(key=lambda b: (DEFAULT_ORDER).index(b))
     if not shutil.which("curl") and set(benches) & {"token", "smoke"}:
@@ -905,7 +1021,7 @@ def main() -> int:
     log(f"benchmarks {benches} in {work}")
     try:
         needs = set(benches)
-        bins = build_binaries(args, work, needs) if needs - {"cold"} else {}
+        bins = build_binaries(args, work, needs) if needs - {"cold", "tests", "demo"} else {}
         for bench in benches:
             globals()[f"bench_{bench}"](args, work, bins, res)
     finally:

@@ -2,15 +2,16 @@
 //! It writes a temporary env file and never reads or writes the user's `.env` (nor a file named
 //! with `--env-file`, which it says it ignores), nor lets the user's exported GOTO_* variables in.
 //!
-//! The temporary directory holds the sandbox's credentials and a token, so it must not outlive
-//! the demo: on SIGINT, SIGTERM or SIGHUP a watcher thread ends the sandbox, removes the
-//! directory, and ends the process by the same signal (see `signals::Stop`).
+//! The sandbox serves inside the demo's own process (see `sandbox.rs`), so it ends with it. The
+//! temporary directory holds the sandbox's credentials and a token, so it must not outlive the
+//! demo either: on SIGINT, SIGTERM or SIGHUP a watcher thread removes the directory and ends the
+//! process by the same signal (see `signals::Stop`).
 
 use anyhow::Context as _;
 
 use crate::Context;
 use crate::flags;
-use crate::sandbox::{RunningSandbox, end_child};
+use crate::sandbox;
 use crate::signals::Stop;
 use crate::ui::Style;
 
@@ -26,11 +27,10 @@ impl flags::Demo {
         }
         ui.line(&ui.paint(Style::Bold, "1. Starting a local GoTo sandbox"));
         let stop = Stop::register();
-        let sandbox = RunningSandbox::start(&ctx.environment.cargo, self.latency)?;
+        let sandbox = sandbox::start(0, self.latency)?;
         let dir = tempfile::tempdir().context("could not create a temporary directory")?;
-        let (child, dir_path) = (sandbox.handle(), dir.path().to_owned());
+        let dir_path = dir.path().to_owned();
         stop.watch(move || {
-            end_child(&child);
             // A write of the main thread may race the removal; a few tries win against it.
             for _ in 0..5 {
                 if std::fs::remove_dir_all(&dir_path).is_ok() || !dir_path.exists() {
@@ -39,19 +39,18 @@ impl flags::Demo {
             }
         });
         let env_file = dir.path().join(".env");
-        let updates: Vec<(&str, &str)> = sandbox
-            .lines
+        let lines = sandbox::env_lines(&sandbox);
+        let updates: Vec<(&str, &str)> = lines
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
         goto_auth::blocks::update_file(&env_file, &updates)
             .context("could not write the demo's env file")?;
-        if let Some((_, url)) = sandbox.lines.iter().find(|(k, _)| k == "GOTO_AUTH_URL") {
-            ui.success(&format!(
-                "sandbox listening at {url}; demo env file {}",
-                env_file.display()
-            ));
-        }
+        ui.success(&format!(
+            "sandbox listening at {}; demo env file {}",
+            sandbox.base_url(),
+            env_file.display()
+        ));
         let demo = Context {
             env_file,
             env_file_given: false,

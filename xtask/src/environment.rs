@@ -2,7 +2,7 @@
 //! asks this snapshot instead of `std::env`.
 //!
 //! What is read: the user's `GOTO_*` keys (which override the env file), `CI` (smoke records no
-//! snapshot in CI), `NO_COLOR` and `TERM` (colour), `CARGO` (which cargo builds the sandbox)
+//! snapshot in CI), `NO_COLOR` and `TERM` (colour),
 //! `GITHUB_ENV` (where `token --github-env` appends), and `GITHUB_ACTIONS` and
 //! `GITHUB_STEP_SUMMARY` (smoke's annotations and job summary). Token keys are never taken from the environment: they belong to the env file.
 //!
@@ -30,8 +30,6 @@ pub struct Environment {
     pub no_color: bool,
     /// `TERM` is `dumb`.
     pub dumb_terminal: bool,
-    /// The cargo that runs us, for building the sandbox.
-    pub cargo: String,
     /// The file `$GITHUB_ENV` names, when set and not empty.
     pub github_env: Option<std::path::PathBuf>,
     /// `GITHUB_ACTIONS` is `true`: the run is a GitHub Actions step.
@@ -64,7 +62,6 @@ impl Environment {
             ci: var("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0"),
             no_color: var("NO_COLOR").is_some_and(|v| !v.is_empty()),
             dumb_terminal: var("TERM").is_some_and(|t| t == "dumb"),
-            cargo: var("CARGO").unwrap_or_else(|| "cargo".to_owned()),
             github_env: std::env::var_os(GITHUB_ENV)
                 .filter(|value| !value.is_empty())
                 .map(Into::into),

@@ -1,19 +1,20 @@
-//! The signals that end the xtask while it has a child: `sandbox` and `demo` end their sandbox
-//! and die by the signal. One registration for both, so they catch the same signals the same way.
-//! (`exec` has no child to look after: it becomes its command.)
+//! The signals that end the xtask while it holds something to clean up: `demo` removes its
+//! temporary directory (the sandbox's credentials and a token) and dies by the signal.
+//! (`sandbox` catches none: its server lives and dies with the process. `exec` has nothing to
+//! look after: it becomes its command.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-/// The signals caught while a child runs.
+/// The signals caught while there is something to clean up.
 const ENDING: [i32; 3] = [
     signal_hook::consts::SIGINT,
     signal_hook::consts::SIGTERM,
     signal_hook::consts::SIGHUP,
 ];
 
-/// How often a waiting loop looks for a signal or the child's end.
+/// How often the watcher looks for a signal.
 pub const POLL: Duration = Duration::from_millis(10);
 
 /// SIGINT, SIGTERM and SIGHUP, caught from the moment of [`Stop::register`] on; the caller polls
@@ -22,8 +23,8 @@ pub const POLL: Duration = Duration::from_millis(10);
 pub struct Stop([Arc<AtomicBool>; 3]);
 
 impl Stop {
-    /// Catches the ending signals from now on. Register before starting the child, so that a
-    /// signal arriving while it starts is not lost.
+    /// Catches the ending signals from now on. Register before creating what must be cleaned
+    /// up, so that a signal arriving meanwhile is not lost.
     pub fn register() -> Stop {
         Stop(ENDING.map(|signal| {
             let flag = Arc::new(AtomicBool::new(false));
@@ -41,8 +42,8 @@ impl Stop {
             .find_map(|(signal, flag)| flag.swap(false, Ordering::SeqCst).then_some(signal))
     }
 
-    /// Watches for an ending signal on a thread of its own; on one, runs `clean_up` (which must
-    /// end the children) and ends the process by that signal.
+    /// Watches for an ending signal on a thread of its own; on one, runs `clean_up` and ends the
+    /// process by that signal.
     pub fn watch(self, clean_up: impl FnOnce() + Send + 'static) {
         std::thread::spawn(move || {
             let signal = loop {

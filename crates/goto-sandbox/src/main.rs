@@ -1,7 +1,7 @@
 //! `goto-sandbox`: serves a seeded GoTo sandbox on 127.0.0.1 until killed.
 //!
-//! The first five lines on stdout are the env-file lines to use it, in this order and nothing
-//! else, so that `cargo xtask sandbox` and `cargo xtask demo` can read them:
+//! The first five lines on stdout are the env-file lines to use it ([`Sandbox::env_lines`], which
+//! `cargo xtask sandbox` prints too), in this order and nothing else, so a script can read them:
 //!
 //! ```text
 //! GOTO_AUTH_URL=http://127.0.0.1:PORT      (https:// with --tls)
@@ -93,12 +93,11 @@ fn main() -> ExitCode {
         sandbox.refuse_scope(path, scope);
     }
     let base_url = sandbox.base_url();
-    let lines = format!(
-        "GOTO_AUTH_URL={base_url}\nGOTO_API_URL={base_url}\nGOTO_CLIENT_ID={}\nGOTO_CLIENT_SECRET={}\nGOTO_PAT={}\n",
-        seed::CLIENT_ID,
-        seed::CLIENT_SECRET,
-        seed::GUIDE_PAT
-    );
+    let lines: String = sandbox
+        .env_lines()
+        .iter()
+        .map(|(key, value)| format!("{key}={value}\n"))
+        .collect();
     let mut stdout = std::io::stdout().lock();
     if stdout
         .write_all(lines.as_bytes())

@@ -128,6 +128,21 @@ impl Sandbox {
         self.address
     }
 
+    /// The five env-file lines that point a client at this sandbox, in the order the binary and
+    /// `cargo xtask sandbox` print them: both URLs, then the seeded client and the guide's PAT
+    /// ([`seed::GUIDE_PAT`], letters and digits only, so GoTo's guide's curl works with it as
+    /// typed). Every value is bare-safe for any dotenv reader.
+    pub fn env_lines(&self) -> [(&'static str, String); 5] {
+        let base_url = self.base_url();
+        [
+            ("GOTO_AUTH_URL", base_url.clone()),
+            ("GOTO_API_URL", base_url),
+            ("GOTO_CLIENT_ID", seed::CLIENT_ID.to_owned()),
+            ("GOTO_CLIENT_SECRET", seed::CLIENT_SECRET.to_owned()),
+            ("GOTO_PAT", seed::GUIDE_PAT.to_owned()),
+        ]
+    }
+
     /// Registers an OAuth client, replacing any client with the same id.
     pub fn add_client(&self, client: Client) {
         let mut state = lock(&self.state);

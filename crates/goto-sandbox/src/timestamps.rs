@@ -1,12 +1,12 @@
 //! RFC 3339 instants as GoTo's APIs write and read them, in whole Unix seconds or milliseconds.
 //!
-//! jiff does the calendar. The parser is as strict as a Java backend: an instant needs an offset
-//! (`Z` or `±HH:MM`), and a `+00:00` whose `+` arrived unencoded in a query string has become a
-//! space, which is an error, not a guess.
+//! humantime (already in the workspace's tree, through goto-auth) does the calendar for the UTC
+//! form; an offset (`±HH:MM` or `±HHMM`) is split off here and applied to its result, which is
+//! plain arithmetic. The parser is as strict as a Java backend: an instant needs an offset (`Z`
+//! or `±HH:MM`), and a `+00:00` whose `+` arrived unencoded in a query string has become a space,
+//! which is an error, not a guess.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use jiff::Timestamp;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Milliseconds since the Unix epoch of `instant` (negative before 1970, which never happens here).
 pub(crate) fn unix_millis(instant: SystemTime) -> i64 {
@@ -19,28 +19,61 @@ pub(crate) fn unix_millis(instant: SystemTime) -> i64 {
 /// Parses `2024-05-01T10:00:00Z`, `2024-05-01T10:00:00.250Z` or `2024-05-01T12:00:00+02:00`
 /// into Unix seconds. Fractions of a second are accepted and dropped.
 pub(crate) fn parse_rfc3339(text: &str) -> Option<i64> {
-    // jiff also reads a space or lower-case `t` between date and time; GoTo's servers want `T`.
+    // GoTo's servers want an upper-case `T` between date and time, never a space.
     if text.as_bytes().get(10) != Some(&b'T') {
         return None;
     }
-    text.parse::<Timestamp>().ok().map(|at| at.as_second())
+    let (utc, east_of_utc) = split_offset(text)?;
+    // humantime takes `10:00:00.Z`; a fraction needs a digit.
+    if utc.contains(".Z") {
+        return None;
+    }
+    let at = humantime::parse_rfc3339(&utc).ok()?;
+    let seconds = i64::try_from(at.duration_since(UNIX_EPOCH).ok()?.as_secs()).ok()?;
+    Some(seconds - east_of_utc)
+}
+
+/// The instant with `Z` in place of its offset, and the offset in seconds east of UTC: `Z` is 0,
+/// `+HH:MM`, `-HH:MM`, `+HHMM` and `-HHMM` are that far east (or west). `None` without one.
+fn split_offset(text: &str) -> Option<(String, i64)> {
+    if text.ends_with('Z') {
+        return Some((text.to_owned(), 0));
+    }
+    // The offset follows `YYYY-MM-DDTHH:MM:SS` and any fraction.
+    let at = 19 + text.get(19..)?.find(['+', '-'])?;
+    let (instant, offset) = text.split_at(at);
+    let (hours, minutes) = match offset.len() {
+        6 if offset.as_bytes()[3] == b':' => (offset.get(1..3)?, offset.get(4..)?),
+        5 => (offset.get(1..3)?, offset.get(3..)?),
+        _ => return None,
+    };
+    if !(hours.bytes().chain(minutes.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    let east = (hours * 60 + minutes) * 60;
+    Some((
+        format!("{instant}Z"),
+        if offset.starts_with('-') { -east } else { east },
+    ))
 }
 
 /// `2024-05-01T10:00:00Z`: the form GoToWebinar and GoToMeeting answers use.
 pub(crate) fn format_seconds(unix_seconds: i64) -> String {
-    format(unix_seconds, "%Y-%m-%dT%H:%M:%SZ")
+    humantime::format_rfc3339_seconds(at(unix_seconds)).to_string()
 }
 
 /// `2024-05-01T10:00:00.000Z`: the form GoTo Connect answers use.
 pub(crate) fn format_millis(unix_seconds: i64) -> String {
-    format(unix_seconds, "%Y-%m-%dT%H:%M:%S.000Z")
+    humantime::format_rfc3339_millis(at(unix_seconds)).to_string()
 }
 
-fn format(unix_seconds: i64, pattern: &str) -> String {
-    Timestamp::from_second(unix_seconds)
-        .unwrap_or(Timestamp::UNIX_EPOCH)
-        .strftime(pattern)
-        .to_string()
+/// The instant `unix_seconds` after the epoch (the epoch itself for anything before it).
+fn at(unix_seconds: i64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(u64::try_from(unix_seconds).unwrap_or(0))
 }
 
 #[cfg(test)]

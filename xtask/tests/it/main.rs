@@ -102,9 +102,10 @@ mod real_files;
 /// stdout, and `$GITHUB_ENV` entries that start on a line of their own.
 mod hostile;
 
-/// Processes: a real SIGINT, SIGTERM or SIGHUP ends `sandbox` and `demo` with their sandbox
-/// child, `demo` removes its temporary directory, and the xtask dies by that signal; `sandbox
-/// --env-file` writes its lines but never over real credentials; `demo` ignores `--env-file`.
+/// Processes: `sandbox` and `demo` serve the sandbox in-process, with no child; a real SIGINT,
+/// SIGTERM or SIGHUP ends them with their server, `demo` removes its temporary directory, and the
+/// xtask dies by that signal; `sandbox --env-file` writes its lines but never over real
+/// credentials; `demo` ignores `--env-file`.
 mod processes;
 
 /// What smoke's reports say when the run goes wrong and what they keep to themselves: reports

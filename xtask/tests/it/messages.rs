@@ -63,20 +63,20 @@ fn err_token_after_four_429s_says_how_many_attempts_and_the_last_answer() {
     let sandbox = Sandbox::start();
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     let before = ws.contents();
-    queue(&sandbox, "/oauth/token", 4, status(429, Some("2")));
+    queue(&sandbox, "/oauth/token", 4, status(429, Some("1")));
     let run = ws.xtask(&["token"]).run();
     run.assert_code(1)
         .assert_stderr_contains(
-            "the token endpoint answered 429; retrying in 2.0 s (attempt 2 of 4)",
+            "the token endpoint answered 429; retrying in 1.0 s (attempt 2 of 4)",
         )
         .assert_stderr_contains(&format!(
-            "after 4 attempts, {}/oauth/token answered 429 Too Many Requests (Retry-After: 2): \
+            "after 4 attempts, {}/oauth/token answered 429 Too Many Requests (Retry-After: 1): \
              GoTo allows about 10 requests per second per API",
             sandbox.base_url()
         ));
     assert!(
         !run.stderr.contains("longer than"),
-        "a 2 s wait was honoured, not refused:\n{}",
+        "a 1 s wait was honoured, not refused:\n{}",
         run.stderr
     );
     assert_eq!(token_requests(&sandbox), 4);

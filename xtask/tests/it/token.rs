@@ -322,8 +322,8 @@ fn err_hung_server_is_bounded_by_the_timeout() {
     });
     let ws = Workspace::for_sandbox(&sandbox, seed::PAT);
     let before = ws.contents();
-    let run = ws.xtask(&["token", "--timeout", "2"]).run();
-    run.assert_code(1).assert_stderr_contains("within 2 s");
+    let run = ws.xtask(&["token", "--timeout", "1"]).run();
+    run.assert_code(1).assert_stderr_contains("within 1 s");
     assert!(
         run.elapsed < Duration::from_secs(20),
         "bounded: {:?}",

@@ -117,9 +117,12 @@ fn err_oversized_answer_is_refused_with_bounded_memory() {
 #[test]
 fn err_slow_body_is_bounded_by_the_timeout() {
     let sandbox = Sandbox::start();
-    fault(&sandbox, 4, FaultKind::SlowBody(Duration::from_millis(700)));
+    // Ten pieces 0.3 s apart take 3 s, far beyond the 0.4 s each attempt may take (a library
+    // user sets the timeout as a `Duration`).
+    fault(&sandbox, 4, FaultKind::SlowBody(Duration::from_millis(300)));
+    let client = goto_http::connect(Duration::from_millis(400), Reach::LoopbackHttp).unwrap();
     let started = Instant::now();
-    let error = exchange(&client(1), &config(&sandbox, seed::PAT), |_| {}).unwrap_err();
+    let error = exchange(&client, &config(&sandbox, seed::PAT), |_| {}).unwrap_err();
     assert!(
         matches!(
             &error,

@@ -46,7 +46,8 @@ fn run_child(scenario: &str, variables: &[(&str, String)]) -> String {
 fn ok_from_env_with_only_a_token_uses_it_until_it_expires_then_says_it_cannot_renew() {
     let sandbox = Sandbox::start();
     let token = sandbox.mint_token(seed::PAT);
-    let expires_at = humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(4));
+    // Whole seconds: 1 to 2 s from now, time enough for the child's first two calls.
+    let expires_at = humantime::format_rfc3339_seconds(SystemTime::now() + Duration::from_secs(2));
     run_child(
         "token-only",
         &[
@@ -101,7 +102,13 @@ fn child() {
                 let me: Value = goto.get("/identity/v1/Users/me").unwrap();
                 assert_eq!(me["userName"], seed::ADMIN_EMAIL);
             }
-            std::thread::sleep(Duration::from_secs(5));
+            // Until the token has expired, and a little more.
+            let expires_at = std::env::var("GOTO_ACCESS_TOKEN_EXPIRES_AT").unwrap();
+            let expires_at = humantime::parse_rfc3339(&expires_at).unwrap();
+            let left = expires_at
+                .duration_since(SystemTime::now())
+                .unwrap_or_default();
+            std::thread::sleep(left + Duration::from_millis(200));
             let error = goto.get::<Value>("/identity/v1/Users/me").unwrap_err();
             let text = error.to_string();
             assert!(text.contains("has expired"), "{text}");

@@ -176,10 +176,11 @@ pub fn days_from_now(days: i64) -> String {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` for Unix seconds.
 pub fn format_rfc3339(unix_seconds: i64) -> String {
-    jiff::Timestamp::from_second(unix_seconds)
-        .expect("a time in range")
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
+    let after_epoch = u64::try_from(unix_seconds).expect("a time after 1970");
+    humantime::format_rfc3339_seconds(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(after_epoch),
+    )
+    .to_string()
 }
 
 /// Checks the GoTo Connect error envelope and returns its `errorCode`.
