@@ -989,7 +989,7 @@ def main() -> int:
     parser.add_argument("--online", dest="offline", action="store_false", help="let cargo use the network")
     parser.add_argument("--write", action="store_true", help="replace the results block of BENCHMARKS.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--goal-cold", type=float, default=1.15)
+    parser.add_argument("--goal-cold", type=float, default=1.10)
     parser.add_argument("--goal-token", type=float, default=1.3)
     parser.add_argument("--goal-cached", type=float, default=1.5)
     parser.add_argument("--goal-smoke", type=float, default=1.05)
