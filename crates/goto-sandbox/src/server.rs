@@ -5,6 +5,7 @@
 //! configured latency, then it takes a queued fault if one applies, and only then is the real
 //! answer computed (under the state lock, without awaiting) and sent.
 
+use std::future::Future as _;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::{Context, Poll};
@@ -56,30 +57,35 @@ pub(crate) async fn serve(
         return;
     };
     loop {
-        tokio::select! {
-            _ = &mut shutdown => return,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else {
-                    // Out of file descriptors or similar: back off instead of spinning.
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                    continue;
-                };
-                let state = Arc::clone(&state);
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    match tls {
-                        None => serve_connection(stream, state).await,
-                        Some(acceptor) => {
-                            let handshake =
-                                tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
-                            if let Ok(Ok(stream)) = handshake.await {
-                                serve_connection(stream, state).await;
-                            }
-                        }
-                    }
-                });
+        // The shutdown signal or the next connection, whichever comes first.
+        let next = std::future::poll_fn(|cx| {
+            if Pin::new(&mut shutdown).poll(cx).is_ready() {
+                return Poll::Ready(None);
             }
-        }
+            listener.poll_accept(cx).map(Some)
+        });
+        let Some(accepted) = next.await else {
+            return;
+        };
+        let Ok((stream, _)) = accepted else {
+            // Out of file descriptors or similar: back off instead of spinning.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+            continue;
+        };
+        let state = Arc::clone(&state);
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            match tls {
+                None => serve_connection(stream, state).await,
+                Some(acceptor) => {
+                    let handshake =
+                        tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream));
+                    if let Ok(Ok(stream)) = handshake.await {
+                        serve_connection(stream, state).await;
+                    }
+                }
+            }
+        });
     }
 }
 
